@@ -1,0 +1,176 @@
+"""Answers from retrieved passages. The default needs no LLM: it quotes the sentences that answer.
+
+``AnswerGenerator`` is the protocol every backend implements (an LLM backend plugs in here). The
+extractive answerer scores the sentences of the top passages against the question (stemmed terms, German
+council vocabulary for English questions, the section heading, the passage's rank), frames them in the
+question's language, quotes the German evidence verbatim and numbers the citations.
+When the best passage is too far from the question it refuses instead of returning weak matches.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from assistant.glossary import german_terms
+from assistant.models import Answer, Citation, Hit
+from assistant.sentences import split_sentences
+from assistant.text_analysis import GermanAnalyzer
+
+REFUSAL = {
+    "de": "Dazu habe ich in den Unterlagen nichts gefunden.",
+    "en": "I found nothing about this in the records.",
+}
+_INTRO = {
+    "de": "Laut {label}:",
+    "en": "According to {label}:",
+}
+_QUANTITY = re.compile(r"\b(how (much|many|high|long|old|often)|wie (viel|viele|hoch|lange|alt|oft)|wieviel|"
+                       r"when|wann|bis wann|seit wann|cost|kostet|kosten|betrag|höhe|year|jahr|date|datum)\b",
+                       re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
+
+
+class AnswerGenerator(Protocol):
+    """Turns a question and its retrieved passages into an answer with citations."""
+
+    name: str
+
+    def answer(self, question: str, hits: Sequence[Hit], language: str) -> Answer: ...
+
+    def stream(self, question: str, hits: Sequence[Hit], language: str) -> Iterator[str]: ...
+
+
+@dataclass(frozen=True)
+class RefusalPolicy:
+    """Refuse when the closest passage is not close enough to the question (dense cosine similarity)."""
+
+    threshold: float = 0.80
+
+    def support(self, hits: Sequence[Hit]) -> float:
+        sims = [h.scores["similarity"] for h in hits[:3] if "similarity" in h.scores]
+        return max(sims) if sims else 0.0
+
+    def refuses(self, hits: Sequence[Hit]) -> bool:
+        if not hits:
+            return True
+        if not any("similarity" in h.scores for h in hits):
+            return False  # lexical-only retrieval: no calibrated signal, answer from what matched
+        return self.support(hits) < self.threshold
+
+
+def document_label(hit: Hit, language: str) -> str:
+    c = hit.chunk
+    title = c.title or c.source
+    parts = [f"„{title}“" if language == "de" else f"\u201c{title}\u201d"]
+    if c.reference:
+        parts.append(f"({c.reference})")
+    if c.date:
+        parts.append(("vom " if language == "de" else "of ") + c.date)
+    label = " ".join(parts)
+    if c.section and c.section != title:
+        label += f", Abschnitt „{c.section}“" if language == "de" else f", section \u201c{c.section}\u201d"
+    if c.page:
+        label += (", S. " if language == "de" else ", p. ") + str(c.page)
+    return label
+
+
+@dataclass(frozen=True)
+class _Scored:
+    score: float
+    hit_index: int
+    position: int
+    sentence: str
+
+
+class ExtractiveAnswerer:
+    """Quotes the best sentences of the top passages; never invents text."""
+
+    name = "extractive"
+
+    def __init__(self, analyzer: GermanAnalyzer | None = None, *, refusal: RefusalPolicy | None = None,
+                 max_sentences: int = 3, max_citations: int = 3, passages: int = 4) -> None:
+        self.analyzer = analyzer or GermanAnalyzer()
+        self.refusal = refusal or RefusalPolicy()
+        self.max_sentences = max_sentences
+        self.max_citations = max_citations
+        self.passages = passages
+
+    def _query_terms(self, question: str, language: str) -> set[str]:
+        extra = german_terms(question) if language == "en" else ""
+        return set(self.analyzer.tokens(f"{question} {extra}"))
+
+    def _score_sentences(self, question: str, hits: Sequence[Hit], language: str) -> list[_Scored]:
+        terms = self._query_terms(question, language)
+        wants_number = bool(_QUANTITY.search(question))
+        scored: list[_Scored] = []
+        for i, hit in enumerate(hits[: self.passages]):
+            heading_terms = set(self.analyzer.tokens(" ".join(hit.chunk.section_path)))
+            heading_bonus = 0.5 * len(terms & heading_terms) / max(len(terms), 1)
+            rank_prior = 0.6 / (1 + i)
+            for pos, sentence in enumerate(split_sentences(hit.chunk.text)):
+                if len(sentence) < 3 or not re.search(r"[^\W\d_]", sentence):
+                    continue
+                tokens = set(self.analyzer.tokens(sentence))
+                overlap = len(terms & tokens) / max(len(terms), 1)
+                number_bonus = 0.15 if wants_number and _DIGIT.search(sentence) else 0.0
+                length_penalty = 0.1 if len(sentence) > 400 else 0.0
+                score = overlap + heading_bonus + rank_prior + number_bonus - length_penalty
+                scored.append(_Scored(score, i, pos, sentence))
+        return scored
+
+    def select(self, question: str, hits: Sequence[Hit], language: str) -> list[_Scored]:
+        scored = sorted(self._score_sentences(question, hits, language), key=lambda s: -s.score)
+        if not scored:
+            return []
+        best = scored[0].score
+        chosen: list[_Scored] = []
+        hits_used: set[int] = set()
+        for s in scored:
+            if len(chosen) >= self.max_sentences or s.score < 0.75 * best:
+                break
+            if s.hit_index not in hits_used and len(hits_used) >= self.max_citations:
+                continue
+            if any(s.sentence in c.sentence or c.sentence in s.sentence for c in chosen):
+                continue
+            chosen.append(s)
+            hits_used.add(s.hit_index)
+        return sorted(chosen, key=lambda s: (s.hit_index, s.position))
+
+    def answer(self, question: str, hits: Sequence[Hit], language: str) -> Answer:
+        if self.refusal.refuses(hits):
+            return Answer(question=question, text=REFUSAL[language], language=language, refused=True,
+                          hits=tuple(hits), generator=self.name)
+        chosen = self.select(question, hits, language)
+        if not chosen:
+            return Answer(question=question, text=REFUSAL[language], language=language, refused=True,
+                          hits=tuple(hits), generator=self.name)
+        numbers: dict[int, int] = {}
+        quotes: dict[int, list[str]] = {}
+        for s in chosen:
+            numbers.setdefault(s.hit_index, len(numbers) + 1)
+            quotes.setdefault(s.hit_index, []).append(s.sentence)
+        lines = []
+        for hit_index, n in numbers.items():
+            hit = hits[hit_index]
+            quoted = " … ".join(quotes[hit_index])
+            quote_marks = ("„", "“") if language == "de" else ("\u201c", "\u201d")
+            intro = _INTRO[language].format(label=document_label(hit, language))
+            lines.append(f"{intro} {quote_marks[0]}{quoted}{quote_marks[1]} [{n}]")
+        citations = tuple(
+            citation_for(hits[hit_index], n, " … ".join(quotes[hit_index])) for hit_index, n in numbers.items())
+        return Answer(question=question, text="\n\n".join(lines), language=language, refused=False,
+                      citations=citations, hits=tuple(hits), generator=self.name)
+
+    def stream(self, question: str, hits: Sequence[Hit], language: str) -> Iterator[str]:
+        yield self.answer(question, hits, language).text
+
+
+def citation_for(hit: Hit, n: int, quote: str) -> Citation:
+    c = hit.chunk
+    return Citation(n=n, chunk_id=c.chunk_id, document_id=c.document_id, source=c.source,
+                    source_path=c.source_path, title=c.title, section=c.section, quote=quote, passage=c.text,
+                    page=c.page, reference=c.reference, document_type=c.document_type, date=c.date,
+                    body=c.body, public=c.public)

@@ -1,0 +1,222 @@
+"""`ratsinfo`: a thin command line over the library API (assistant.service.Assistant).
+
+Domain errors become one clear line on stderr and exit status 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from assistant.errors import RatsinfoError
+from assistant.models import Hit, SearchFilters
+from assistant.settings import Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _settings(ctx: click.Context) -> Settings:
+    return ctx.obj["settings"]  # type: ignore[no-any-return]
+
+
+def _assistant(ctx: click.Context) -> Any:
+    from assistant.service import Assistant
+
+    if "assistant" not in ctx.obj:
+        ctx.obj["assistant"] = Assistant.from_settings(_settings(ctx))
+    return ctx.obj["assistant"]
+
+
+def domain_errors(func: F) -> F:
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except RatsinfoError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def filter_options(func: F) -> F:
+    options = [
+        click.option("--type", "document_types", multiple=True, help="Document type (repeatable)."),
+        click.option("--body", "bodies", multiple=True, help="Body/committee (repeatable)."),
+        click.option("--from", "date_from", help="Earliest date, YYYY-MM-DD."),
+        click.option("--to", "date_to", help="Latest date, YYYY-MM-DD."),
+        click.option("--include-nonpublic", is_flag=True, help="Staff only: include non-public records."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _filters(document_types: tuple[str, ...], bodies: tuple[str, ...], date_from: str | None,
+             date_to: str | None, include_nonpublic: bool) -> SearchFilters:
+    return SearchFilters(document_types=document_types, bodies=bodies, date_from=date_from, date_to=date_to,
+                         public_only=not include_nonpublic)
+
+
+def hit_to_json(hit: Hit) -> dict[str, Any]:
+    c = hit.chunk
+    return {"rank": hit.rank, "score": round(hit.score, 6), "chunk_id": c.chunk_id, "document_id": c.document_id,
+            "source": c.source, "title": c.title, "reference": c.reference, "document_type": c.document_type,
+            "date": c.date, "section": c.section, "page": c.page, "text": c.text,
+            "section_path": list(c.section_path), "body": c.body, "public": c.public,
+            "scores": {k: round(v, 6) for k, v in hit.scores.items()}}
+
+
+@click.group()
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Overrides RATSINFO_DATA_DIR.")
+@click.option("-v", "--verbose", count=True, help="More logging (-v info, -vv debug).")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: Path | None, verbose: int) -> None:
+    """Search and question German council records (Ratsinformationssystem) with cited answers."""
+    overrides: dict[str, Any] = {"data_dir": data_dir} if data_dir else {}
+    settings = Settings(**overrides)
+    level = [settings.log_level.upper(), "INFO", "DEBUG"][min(verbose, 2)]
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    ctx.ensure_object(dict)
+    ctx.obj["settings"] = settings
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+@domain_errors
+def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
+    """Ingest files or folders (PDF, text/Markdown, HTML, OParl JSON)."""
+    report = _assistant(ctx).ingest(list(paths), progress=not as_json)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"documents: {report.documents_added} added, {report.documents_updated} updated, "
+               f"{report.documents_unchanged} unchanged; chunks: {report.chunks_added} added, "
+               f"{report.chunks_removed} removed ({report.chunks_embedded} embedded) in {report.seconds:.1f}s")
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}")
+    for skipped in report.skipped:
+        click.echo(f"skipped: {skipped.path}: {skipped.reason}")
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--k", type=int, default=None, help="Number of passages (default RATSINFO_TOP_K).")
+@click.option("--mode", type=click.Choice(["dense", "lexical", "hybrid"]), default=None)
+@click.option("--json", "as_json", is_flag=True)
+@filter_options
+@click.pass_context
+@domain_errors
+def search(ctx: click.Context, query: str, k: int | None, mode: str | None, as_json: bool,
+           **filter_args: Any) -> None:
+    """Show the passages that match QUERY."""
+    hits = _assistant(ctx).search(query, k=k, filters=_filters(**filter_args), mode=mode)
+    if as_json:
+        click.echo(json.dumps([hit_to_json(h) for h in hits], ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        click.echo("no matching passages")
+    for h in hits:
+        c = h.chunk
+        where = f"{c.source}" + (f" p.{c.page}" if c.page else "")
+        click.echo(f"{h.rank}. [{h.score:.4f}] {c.title} | {c.section} | {where}")
+        click.echo("   " + c.text[:300].replace("\n", " ") + ("…" if len(c.text) > 300 else ""))
+
+
+@cli.command()
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True)
+@filter_options
+@click.pass_context
+@domain_errors
+def ask(ctx: click.Context, question: str, as_json: bool, **filter_args: Any) -> None:
+    """Answer QUESTION from the records, with numbered citations."""
+    answer = _assistant(ctx).ask(question, filters=_filters(**filter_args))
+    if as_json:
+        click.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+        return
+    click.echo(answer.text)
+    for c in answer.citations:
+        meta = ", ".join(x for x in (c.reference, c.date, f"p. {c.page}" if c.page else None) if x)
+        click.echo(f"\n[{c.n}] {c.title} — {c.section} ({meta}) — {c.source}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--documents", "list_documents", is_flag=True, help="List the indexed documents.")
+@click.pass_context
+@domain_errors
+def stats(ctx: click.Context, as_json: bool, list_documents: bool) -> None:
+    """Index statistics: documents, chunks, embedder."""
+    assistant = _assistant(ctx)
+    data = assistant.stats()
+    if list_documents:
+        data["document_list"] = assistant.documents()
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for key, value in data.items():
+        if key != "document_list":
+            click.echo(f"{key}: {value}")
+    for d in data.get("document_list", []):
+        click.echo(f"- {d['source']}: {d['title']} ({d['document_type']}, {d['date']}, {d['chunks']} chunks)")
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.pass_context
+@domain_errors
+def remove(ctx: click.Context, sources: tuple[str, ...]) -> None:
+    """Remove documents by file name, path, URL or document id."""
+    assistant = _assistant(ctx)
+    for source in sources:
+        documents, chunks = assistant.remove(source)
+        if documents == 0:
+            click.echo(f"error: no indexed document matches {source!r}", err=True)
+            sys.exit(1)
+        click.echo(f"removed {source}: {documents} document(s), {chunks} chunks")
+
+
+@cli.command()
+@click.option("--port", type=int, default=None, help="Port (default RATSINFO_UI_PORT).")
+@click.option("--headless/--browser", default=True, help="Do not open a browser window.")
+@click.pass_context
+def ui(ctx: click.Context, port: int | None, headless: bool) -> None:
+    """Start the chat UI (streamlit) on RATSINFO_UI_ADDRESS."""
+    settings = _settings(ctx)
+    app = Path(__file__).resolve().parent.parent / "ui" / "app.py"
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app),
+           "--server.address", settings.ui_address, "--server.port", str(port or settings.ui_port),
+           "--browser.gatherUsageStats", "false", "--server.headless", "true" if headless else "false",
+           "--", "--data-dir", str(settings.data_dir)]
+    raise SystemExit(subprocess.call(cmd))
+
+
+def _register_optional() -> None:
+    try:
+        from eval.commands import bench_command, eval_command
+    except ImportError:  # pragma: no cover - eval/ is part of the package; guard keeps the CLI usable
+        return
+    cli.add_command(eval_command, "eval")
+    cli.add_command(bench_command, "bench")
+
+
+_register_optional()
+
+
+def main() -> None:
+    cli(obj={})
+
+
+if __name__ == "__main__":
+    main()

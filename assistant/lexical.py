@@ -1,0 +1,154 @@
+"""The lexical index: BM25 (bm25s) over German-analysed chunk texts, persisted under the data directory.
+
+bm25s has no incremental add, so the index is rebuilt from the store after each ingest (seconds for 100k
+chunks) and whenever it is missing or older than the store's generation (another process ingested).
+Filters are applied with a weight mask built from per-chunk metadata kept beside the index, and the
+chunks are then fetched from the store with the same filters, so the store query enforces them too.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from assistant.models import Chunk, SearchFilters
+from assistant.store import _date_int
+from assistant.text_analysis import GermanAnalyzer
+
+log = logging.getLogger(__name__)
+
+_STATE = "state.json"
+_META = "chunks.json"
+_LEXICON = "lexicon.json"
+
+
+@dataclass(frozen=True)
+class LexicalMatch:
+    chunk_id: str
+    score: float
+
+
+class LexicalIndex:
+    """BM25 over chunk ``embed_text`` (title + heading + passage), with metadata for filter masks."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.generation: int = -1
+        self._bm25: bm25s.BM25 | None = None
+        self._ids: list[str] = []
+        self._public = np.zeros(0, dtype=bool)
+        self._types: list[str] = []
+        self._bodies: list[str] = []
+        self._dates = np.zeros(0, dtype=np.int64)
+        self._docs: list[str] = []
+        self.analyzer = GermanAnalyzer()
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    # -- building ----------------------------------------------------------------------------------
+    def build(self, chunks: list[Chunk], generation: int) -> None:
+        self.analyzer = GermanAnalyzer()
+        self.analyzer.learn(c.embed_text for c in chunks)
+        self._ids = [c.chunk_id for c in chunks]
+        self._public = np.array([bool(c.public) for c in chunks], dtype=bool)
+        self._types = [c.document_type or "" for c in chunks]
+        self._bodies = [c.body or "" for c in chunks]
+        self._dates = np.array([_date_int(c.date) for c in chunks], dtype=np.int64)
+        self._docs = [c.document_id for c in chunks]
+        self.generation = generation
+        if chunks:
+            corpus = [self.analyzer.tokens(c.embed_text) or ["\u2205"] for c in chunks]
+            self._bm25 = bm25s.BM25(k1=1.2, b=0.75)
+            self._bm25.index(corpus, show_progress=False)
+        else:
+            self._bm25 = None
+        self._save()
+
+    def _save(self) -> None:
+        """Write to a temp folder, then swap it in, so readers never see a half-written index."""
+        self.directory.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".lexical-", dir=self.directory.parent))
+        if self._bm25 is not None:
+            self._bm25.save(str(tmp), show_progress=False)
+        (tmp / _META).write_text(json.dumps({
+            "ids": self._ids, "public": self._public.tolist(), "types": self._types, "bodies": self._bodies,
+            "dates": self._dates.tolist(), "docs": self._docs}), encoding="utf-8")
+        (tmp / _LEXICON).write_text(json.dumps(sorted(self.analyzer.lexicon)), encoding="utf-8")
+        (tmp / _STATE).write_text(json.dumps({"generation": self.generation, "chunks": len(self._ids)}),
+                                  encoding="utf-8")
+        old = self.directory.with_name(self.directory.name + ".old")
+        if self.directory.exists():
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(self.directory, old)
+        os.replace(tmp, self.directory)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def load(self) -> bool:
+        """Load from disk; False when missing or unreadable (the caller rebuilds)."""
+        try:
+            state = json.loads((self.directory / _STATE).read_text(encoding="utf-8"))
+            meta = json.loads((self.directory / _META).read_text(encoding="utf-8"))
+            lexicon = json.loads((self.directory / _LEXICON).read_text(encoding="utf-8"))
+            bm25 = bm25s.BM25.load(str(self.directory)) if meta["ids"] else None
+        except (OSError, ValueError, KeyError) as exc:
+            log.info("lexical index at %s not loadable (%s); it will be rebuilt", self.directory, exc)
+            return False
+        self.generation = int(state["generation"])
+        self._ids = list(meta["ids"])
+        self._public = np.array(meta["public"], dtype=bool)
+        self._types = list(meta["types"])
+        self._bodies = list(meta["bodies"])
+        self._dates = np.array(meta["dates"], dtype=np.int64)
+        self._docs = list(meta["docs"])
+        self.analyzer = GermanAnalyzer(lexicon)
+        self._bm25 = bm25
+        return True
+
+    # -- searching ---------------------------------------------------------------------------------
+    def _mask(self, filters: SearchFilters) -> np.ndarray:
+        mask = np.ones(len(self._ids), dtype=bool)
+        if filters.public_only:
+            mask &= self._public
+        if filters.document_types:
+            wanted = set(filters.document_types)
+            mask &= np.array([t in wanted for t in self._types], dtype=bool)
+        if filters.bodies:
+            wanted = set(filters.bodies)
+            mask &= np.array([b in wanted for b in self._bodies], dtype=bool)
+        if filters.document_ids:
+            wanted = set(filters.document_ids)
+            mask &= np.array([d in wanted for d in self._docs], dtype=bool)
+        if filters.date_from:
+            mask &= self._dates >= _date_int(filters.date_from)
+        if filters.date_to:
+            mask &= self._dates <= _date_int(filters.date_to)
+        return mask
+
+    def search(self, query: str, k: int, filters: SearchFilters | None = None,
+               extra_terms: str = "") -> list[LexicalMatch]:
+        if self._bm25 is None or k <= 0:
+            return []
+        tokens = self.analyzer.tokens(f"{query} {extra_terms}")
+        vocab = self._bm25.vocab_dict
+        tokens = [t for t in tokens if t in vocab]
+        if not tokens:
+            return []
+        mask = self._mask(filters or SearchFilters())
+        if not mask.any():
+            return []
+        scores = self._bm25.get_scores(tokens) * mask
+        k = min(k, int(np.count_nonzero(scores > 0)))
+        if k == 0:
+            return []
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top])]
+        return [LexicalMatch(self._ids[i], float(scores[i])) for i in top]

@@ -1,0 +1,119 @@
+"""Retrieval: dense (chroma), lexical (BM25) and their language-weighted fusion.
+
+A naive fusion with BM25 hurts English questions over German records (BM25 sees no shared words), so
+the lexical weight depends on the question's language, and English questions are carried over with
+German council vocabulary (``glossary``): a second dense query and the lexical query use it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from assistant.embeddings import Embedder
+from assistant.glossary import expand_query, german_terms
+from assistant.language import detect_language
+from assistant.lexical import LexicalIndex
+from assistant.models import Chunk, Hit, SearchFilters
+from assistant.settings import Settings
+from assistant.store import ChunkStore
+
+log = logging.getLogger(__name__)
+
+Mode = Literal["dense", "lexical", "hybrid"]
+MODES: tuple[Mode, ...] = ("dense", "lexical", "hybrid")
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    mode: Mode = "hybrid"
+    top_k: int = 5
+    candidate_k: int = 40
+    rrf_k: int = 60
+    lexical_weight_de: float = 0.7
+    lexical_weight_en: float = 0.15
+    query_translation: bool = True
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RetrievalConfig:
+        return cls(mode=settings.retrieval_mode, top_k=settings.top_k, candidate_k=settings.candidate_k,
+                   rrf_k=settings.rrf_k, lexical_weight_de=settings.lexical_weight_de,
+                   lexical_weight_en=settings.lexical_weight_en, query_translation=settings.query_translation)
+
+
+@dataclass(frozen=True)
+class _Ranked:
+    """One retriever's ranked list: chunk ids with their raw scores."""
+
+    name: str
+    weight: float
+    ids: tuple[str, ...]
+    scores: tuple[float, ...]
+
+
+class HybridRetriever:
+    """Searches the store and the lexical index and fuses them with weighted reciprocal-rank fusion."""
+
+    def __init__(self, store: ChunkStore, lexical: LexicalIndex, embedder: Embedder,
+                 config: RetrievalConfig) -> None:
+        self.store = store
+        self.lexical = lexical
+        self.embedder = embedder
+        self.config = config
+
+    def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None,
+               mode: Mode | None = None, language: str | None = None) -> list[Hit]:
+        cfg = self.config
+        k = k or cfg.top_k
+        mode = mode or cfg.mode
+        if mode not in MODES:
+            raise ValueError(f"unknown retrieval mode {mode!r}; use one of {', '.join(MODES)}")
+        filters = filters or SearchFilters()
+        language = language or detect_language(query)
+        translate = cfg.query_translation and language == "en"
+        german = german_terms(query) if translate else ""
+        n = max(cfg.candidate_k, k)
+
+        chunks: dict[str, Chunk] = {}
+        similarity: dict[str, float] = {}
+        lists: list[_Ranked] = []
+        if mode in ("dense", "hybrid"):
+            queries = [query] + ([expand_query(query)] if german else [])
+            for i, text in enumerate(queries):
+                matches = self.store.query(self.embedder.embed_query(text), n, filters)
+                for m in matches:
+                    chunks[m.chunk.chunk_id] = m.chunk
+                    similarity[m.chunk.chunk_id] = max(similarity.get(m.chunk.chunk_id, -1.0), m.similarity)
+                lists.append(_Ranked("dense" if i == 0 else "dense_translated", 1.0,
+                                     tuple(m.chunk.chunk_id for m in matches),
+                                     tuple(m.similarity for m in matches)))
+        if mode in ("lexical", "hybrid"):
+            weight = 1.0 if mode == "lexical" else (
+                cfg.lexical_weight_en if language == "en" else cfg.lexical_weight_de)
+            if weight > 0:
+                matches_l = self.lexical.search(query, n, filters, extra_terms=german)
+                missing = [m.chunk_id for m in matches_l if m.chunk_id not in chunks]
+                chunks.update(self.store.get_chunks(missing, filters))
+                kept = [m for m in matches_l if m.chunk_id in chunks]  # the store query re-applies filters
+                lists.append(_Ranked("lexical", weight, tuple(m.chunk_id for m in kept),
+                                     tuple(m.score for m in kept)))
+        return self._fuse(lists, chunks, similarity, k)
+
+    def _fuse(self, lists: Sequence[_Ranked], chunks: dict[str, Chunk], similarity: dict[str, float],
+              k: int) -> list[Hit]:
+        fused: dict[str, float] = {}
+        parts: dict[str, dict[str, float]] = {}
+        for ranked in lists:
+            for rank, (cid, raw) in enumerate(zip(ranked.ids, ranked.scores), start=1):
+                fused[cid] = fused.get(cid, 0.0) + ranked.weight / (self.config.rrf_k + rank)
+                parts.setdefault(cid, {})[ranked.name] = raw
+        order = sorted(fused, key=lambda cid: (-fused[cid], -similarity.get(cid, 0.0), cid))[:k]
+        hits = []
+        for rank, cid in enumerate(order, start=1):
+            scores = dict(parts[cid])
+            if cid in similarity:
+                scores["similarity"] = similarity[cid]
+            hits.append(Hit(chunk=chunks[cid], score=fused[cid], rank=rank, scores=scores))
+        return hits

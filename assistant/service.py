@@ -1,0 +1,134 @@
+"""The library API: one ``Assistant`` that ingests, searches and answers. CLI and UI are thin layers on it.
+
+Built explicitly from a ``Settings`` object (``Assistant.from_settings``); the store client and the
+embedding model load then, never at import.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from assistant.answering import AnswerGenerator, ExtractiveAnswerer, RefusalPolicy
+from assistant.conversation import ChatTurn, standalone_query
+from assistant.embeddings import Embedder, build_embedder
+from assistant.language import detect_language
+from assistant.lexical import LexicalIndex
+from assistant.models import Answer, Hit, IngestReport, SearchFilters, SourceDocument
+from assistant.retrieval import HybridRetriever, Mode, RetrievalConfig
+from assistant.settings import Settings
+from assistant.store import ChunkStore, make_client
+from ingest.indexer import ChunkingConfig, Indexer, ProgressCallback
+from ingest.parsers import ParseContext
+
+log = logging.getLogger(__name__)
+
+
+class Assistant:
+    """Ingest council records, search them, and answer questions with citations."""
+
+    def __init__(self, settings: Settings, store: ChunkStore, embedder: Embedder, lexical: LexicalIndex,
+                 generator: AnswerGenerator | None = None) -> None:
+        self.settings = settings
+        self.store = store
+        self.embedder = embedder
+        self.lexical = lexical
+        self.indexer = Indexer(
+            store, embedder, lexical,
+            parse_context=ParseContext(max_file_bytes=int(settings.max_file_mb * 2**20),
+                                       default_public=settings.default_public),
+            chunking=ChunkingConfig(settings.chunk_max_chars, settings.chunk_overlap_chars),
+            embed_batch=settings.embedding_batch_size)
+        self.retriever = HybridRetriever(store, lexical, embedder, RetrievalConfig.from_settings(settings))
+        self.generator: AnswerGenerator = generator or ExtractiveAnswerer(
+            lexical.analyzer, refusal=RefusalPolicy(settings.refusal_threshold),
+            max_sentences=settings.answer_max_sentences, max_citations=settings.answer_max_citations)
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None, *, embedder: Embedder | None = None,
+                      generator: AnswerGenerator | None = None) -> Assistant:
+        settings = settings or Settings()
+        store = ChunkStore(make_client(settings), settings.collection)
+        embedder = embedder or build_embedder(settings, prefer=store.embedder_name)
+        store.bind_embedder(embedder.name, embedder.dimension)
+        lexical = LexicalIndex(settings.lexical_dir / settings.collection)
+        lexical.load()
+        assistant = cls(settings, store, embedder, lexical, generator)
+        assistant.indexer.refresh_lexical()
+        return assistant
+
+    # -- ingestion -------------------------------------------------------------------------------------
+    def ingest(self, paths: Sequence[Path], *, progress: bool = False,
+               on_file: ProgressCallback | None = None) -> IngestReport:
+        return self.indexer.ingest_paths([Path(p) for p in paths], progress=progress, on_file=on_file)
+
+    def ingest_documents(self, documents: Sequence[SourceDocument]) -> IngestReport:
+        return self.indexer.ingest_documents(documents)
+
+    def remove(self, source: str) -> tuple[int, int]:
+        return self.indexer.remove(source)
+
+    # -- search and answers ---------------------------------------------------------------------------------
+    def _fresh(self) -> None:
+        """Pick up writes of other processes (a sync job, another worker)."""
+        self.indexer.refresh_lexical()
+
+    def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None,
+               mode: Mode | None = None) -> list[Hit]:
+        self._fresh()
+        return self.retriever.search(query, k=k, filters=filters, mode=mode)
+
+    def retrieve(self, question: str, filters: SearchFilters | None = None,
+                 history: Sequence[ChatTurn] = (), mode: Mode | None = None) -> tuple[str, str, list[Hit]]:
+        """(language, search query, hits) for a chat question; follow-ups are scoped to the last answer."""
+        language = detect_language(question)
+        query = standalone_query(question, history)
+        k = max(self.settings.top_k, 5)
+        hits = self.search(query.text, k=k, filters=self._scope(filters, query.document_ids), mode=mode)
+        if query.document_ids and not hits:
+            hits = self.search(query.text, k=k, filters=filters, mode=mode)
+        return language, query.text, hits
+
+    def ask(self, question: str, filters: SearchFilters | None = None,
+            history: Sequence[ChatTurn] = (), mode: Mode | None = None) -> Answer:
+        language, query, hits = self.retrieve(question, filters, history, mode)
+        return replace(self.generator.answer(question, hits, language), search_query=query)
+
+    def stream(self, question: str, filters: SearchFilters | None = None,
+               history: Sequence[ChatTurn] = ()) -> tuple[list[Hit], Iterator[str]]:
+        language, _, hits = self.retrieve(question, filters, history)
+        return hits, self.generator.stream(question, hits, language)
+
+    @staticmethod
+    def _scope(filters: SearchFilters | None, document_ids: Sequence[str]) -> SearchFilters:
+        filters = filters or SearchFilters()
+        return replace(filters, document_ids=tuple(document_ids)) if document_ids else filters
+
+    # -- information -------------------------------------------------------------------------------------
+    def stats(self) -> dict[str, Any]:
+        docs = self.store.documents()
+        types: dict[str, int] = {}
+        for d in docs:
+            key = d["document_type"] or "unknown"
+            types[key] = types.get(key, 0) + 1
+        return {
+            "documents": len(docs),
+            "chunks": self.store.count(),
+            "embedder": self.embedder.name,
+            "dimension": self.embedder.dimension,
+            "retrieval_mode": self.retriever.config.mode,
+            "answer_backend": self.generator.name,
+            "data_dir": str(self.settings.data_dir),
+            "collection": self.settings.collection,
+            "store": self.settings.chroma_url or "embedded",
+            "generation": self.store.generation,
+            "lexical_chunks": len(self.lexical),
+            "document_types": types,
+            "public_documents": sum(1 for d in docs if d["public"]),
+        }
+
+    def documents(self) -> list[dict[str, Any]]:
+        return self.store.documents()

@@ -1,0 +1,204 @@
+"""Indexing: files -> parsed documents -> sections -> chunks -> vectors in the store + lexical index.
+
+Idempotent and interruption-safe: chunk ids are content hashes, so for each document only chunks not yet
+stored are embedded and added, then chunks that no longer exist are deleted. Re-ingesting an unchanged
+file embeds nothing; a run cut off mid-way is completed by the next run, with no duplicates.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from assistant.embeddings import Embedder
+from assistant.errors import ParseError
+from assistant.lexical import LexicalIndex
+from assistant.models import Chunk, IngestReport, SkippedFile, SourceDocument
+from assistant.store import ChunkStore
+from ingest.chunking import chunk_document
+from ingest.parsers import SUPPORTED_SUFFIXES, ParseContext, parse_file
+from ingest.sectioning import split_sections
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class ChunkingConfig:
+    max_chars: int = 900
+    overlap_chars: int = 150
+
+
+def discover_files(paths: Iterable[Path]) -> tuple[list[Path], list[SkippedFile]]:
+    """Supported files under the given files/folders (sorted, hidden files ignored) and what was skipped."""
+    files: list[Path] = []
+    skipped: list[SkippedFile] = []
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
+                    if child.suffix.lower() in SUPPORTED_SUFFIXES:
+                        files.append(child)
+                    else:
+                        skipped.append(SkippedFile(str(child), f"unsupported file type '{child.suffix}'"))
+        elif path.is_file():
+            files.append(path)
+        else:
+            skipped.append(SkippedFile(str(path), "no such file or folder"))
+    seen: set[Path] = set()
+    unique = []
+    for f in files:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique, skipped
+
+
+@dataclass
+class _Tally:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    chunks_added: int = 0
+    chunks_removed: int = 0
+    embedded: int = 0
+    skipped: list[SkippedFile] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+class Indexer:
+    """Writes documents into the chunk store and keeps the lexical index in step."""
+
+    def __init__(self, store: ChunkStore, embedder: Embedder, lexical: LexicalIndex, *,
+                 parse_context: ParseContext, chunking: ChunkingConfig, embed_batch: int = 32) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.lexical = lexical
+        self.parse_context = parse_context
+        self.chunking = chunking
+        self.embed_batch = embed_batch
+
+    # -- public API ----------------------------------------------------------------------------------
+    def ingest_paths(self, paths: Sequence[Path], *, progress: bool = False,
+                     on_file: ProgressCallback | None = None) -> IngestReport:
+        started = time.perf_counter()
+        files, skipped = discover_files(paths)
+        tally = _Tally(skipped=list(skipped))
+        bar = tqdm(files, desc="ingest", unit="file", disable=not progress)
+        try:
+            for i, path in enumerate(bar):
+                bar.set_postfix_str(path.name[:40])
+                if on_file:
+                    on_file(i, len(files), str(path))
+                try:
+                    document = parse_file(path, self.parse_context)
+                except ParseError as exc:
+                    log.warning("skipped %s", exc)
+                    tally.skipped.append(SkippedFile(str(path), exc.reason))
+                    continue
+                except Exception as exc:  # noqa: BLE001 - one bad file never stops the run
+                    log.exception("unexpected error parsing %s", path)
+                    tally.skipped.append(SkippedFile(str(path), f"unexpected error: {exc}"))
+                    continue
+                self.ingest_document(document, tally)
+        finally:
+            bar.close()
+            self.refresh_lexical(force=tally.chunks_added + tally.chunks_removed > 0)
+        return IngestReport(
+            documents_added=tally.added, documents_updated=tally.updated, documents_unchanged=tally.unchanged,
+            chunks_added=tally.chunks_added, chunks_removed=tally.chunks_removed,
+            chunks_embedded=tally.embedded, skipped=tuple(tally.skipped), warnings=tuple(tally.warnings),
+            seconds=time.perf_counter() - started)
+
+    def ingest_documents(self, documents: Iterable[SourceDocument]) -> IngestReport:
+        """Index already parsed documents (used by network sources such as OParl sync)."""
+        started = time.perf_counter()
+        tally = _Tally()
+        try:
+            for document in documents:
+                self.ingest_document(document, tally)
+        finally:
+            self.refresh_lexical(force=tally.chunks_added + tally.chunks_removed > 0)
+        return IngestReport(
+            documents_added=tally.added, documents_updated=tally.updated, documents_unchanged=tally.unchanged,
+            chunks_added=tally.chunks_added, chunks_removed=tally.chunks_removed,
+            chunks_embedded=tally.embedded, skipped=tuple(tally.skipped), warnings=tuple(tally.warnings),
+            seconds=time.perf_counter() - started)
+
+    def remove(self, source: str) -> tuple[int, int]:
+        """Delete every document whose file name, path or id is ``source``; (documents, chunks) removed."""
+        doc_ids = self.store.document_ids_for_source(source)
+        if not doc_ids and Path(source).exists():
+            doc_ids = self.store.document_ids_for_source(str(Path(source).resolve()))
+        removed = 0
+        for doc_id in doc_ids:
+            removed += self.store.delete(self.store.document_chunks(doc_id))
+        if removed:
+            self.store.bump_generation()
+            self.refresh_lexical(force=True)
+        return len(doc_ids), removed
+
+    def refresh_lexical(self, *, force: bool = False) -> None:
+        """Rebuild the lexical index when forced, missing, or behind the store's generation."""
+        generation = self.store.generation
+        if not force and self.lexical.generation == generation and len(self.lexical) == self.store.count():
+            return
+        chunks = list(self.store.iter_chunks())
+        log.info("building lexical index over %d chunks", len(chunks))
+        self.lexical.build(chunks, generation)
+
+    # -- one document ----------------------------------------------------------------------------------
+    def chunk(self, document: SourceDocument) -> list[Chunk]:
+        sections = split_sections(document)
+        return chunk_document(document, sections, max_chars=self.chunking.max_chars,
+                              overlap_chars=self.chunking.overlap_chars)
+
+    def ingest_document(self, document: SourceDocument, tally: _Tally) -> None:
+        for warning in document.warnings:
+            tally.warnings.append(warning)
+        twins = {d: p for d, p in self.store.documents_with_hash(document.content_hash).items()
+                 if d != document.document_id}
+        live_twins = {d: p for d, p in twins.items() if p.startswith(("http://", "https://")) or Path(p).exists()}
+        if live_twins:
+            other = next(iter(live_twins.values()))
+            tally.skipped.append(SkippedFile(document.source_path, f"same content as {other}, already indexed"))
+            return
+        for moved in twins:  # the same bytes were indexed under a path that no longer exists: a move
+            tally.chunks_removed += self.store.delete(self.store.document_chunks(moved))
+
+        chunks = self.chunk(document)
+        if not chunks:
+            tally.skipped.append(SkippedFile(document.source_path, "no text to index"))
+            return
+        stored = self.store.document_chunks(document.document_id)
+        wanted = {c.chunk_id for c in chunks}
+        new = [c for c in chunks if c.chunk_id not in stored]
+        stale = [cid for cid in stored if cid not in wanted]
+        retagged = [c for c in chunks if c.chunk_id in stored and stored[c.chunk_id] != document.content_hash]
+        if not new and not stale and not retagged:
+            tally.unchanged += 1
+            return
+        for start in range(0, len(new), self.embed_batch * 4):
+            part = new[start:start + self.embed_batch * 4]
+            vectors = self.embedder.embed_documents([c.embed_text for c in part])
+            self.store.add(part, vectors)
+            tally.embedded += len(part)
+        if retagged:
+            self.store.update_metadata(retagged)
+        if stale:
+            self.store.delete(stale)
+        self.store.bump_generation()
+        tally.chunks_added += len(new)
+        tally.chunks_removed += len(stale)
+        if stored:
+            tally.updated += 1
+        else:
+            tally.added += 1
+        log.info("indexed %s: %d new, %d removed chunks", document.source, len(new), len(stale))

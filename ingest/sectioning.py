@@ -1,0 +1,255 @@
+"""Split a council document into sections: Vorlage headings, agenda items, numbered headings.
+
+Recognised headings (one per line, after whitespace is squashed):
+
+* council keywords, alone on a line ("Kurzfassung", "Finanzielle Auswirkungen  ja  nein") or inline
+  ("Personelle Auswirkungen: Sind im Haushalt eingeplant." -> heading "Personelle Auswirkungen");
+* parts of minutes ("Öffentliche Sitzung", "Nichtöffentliche Sitzung", "Sitzungsverlauf");
+* agenda items ("TOP 3", "TOP 1: Stadtteilhaus", "Ö 3 ...", "N 2 ...", "Punkt 16.1 der Tagesordnung: ...");
+* numbered headings ("1. Ausgangslage", "2.3 Kosten", "II. Beschluss"); in minutes and agendas
+  without TOP markers they are the agenda items.
+
+Every line of the document ends up in exactly one section (heading lines included, so a section
+reads on its own). Page breaks inside a section are kept as form feeds ('\\f'), which lets the
+chunker give each chunk the page where its text starts. Sections without substance are merged
+into a neighbour; keyword sections are kept even when short (e.g. 'Beschlussempfehlung: keine').
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.models import Section, SourceDocument
+
+PREAMBLE_HEADING = "Einleitung"
+MIN_SUBSTANCE_CHARS = 60
+MIN_CHARS_TO_SPLIT = 700  # shorter documents (a one-page agenda) stay one section
+MAX_HEADING_CHARS = 120
+
+_KEYWORDS = (
+    r"sachverhalt|sachlage|sachstand|sachdarstellung|begründung|beschlussvorschlag|beschlussempfehlung|"
+    r"beschlussantrag|beschluss|beschlüsse|finanzielle auswirkungen|personelle auswirkungen|"
+    r"bereits begonnene maßnahmen|anlage/n|anlage\(n\)|anlagen?|kurzfassung|erläuterungen?|"
+    r"stellungnahme der verwaltung|stellungnahme|antrag|anfrage|antworten?(?: der verwaltung)?|"
+    r"fragen(?: und antworten)?|zusammenfassung|ausgangslage|problembeschreibung|lösungsvorschlag|"
+    r"alternativen|klimarelevanz|abstimmungsergebnis|empfehlung"
+)
+_KEYWORD_ALONE = re.compile(
+    rf"^({_KEYWORDS})(?:\s+\d{{1,2}})?\s*:?(?:\s*(?:ja\b|nein\b|x\b|[☐☒]))*\s*:?$", re.IGNORECASE
+)
+_KEYWORD_INLINE = re.compile(rf"^({_KEYWORDS})(?:\s+\d{{1,2}})?\s*:\s*\S", re.IGNORECASE)
+_PART = re.compile(
+    r"^((?:nicht[- ]?)?öffentliche(?:r)? (?:sitzung|teil)|"
+    r"(?:öffentliche |nicht[- ]?öffentliche )?tagesordnung|"
+    r"sitzungsverlauf|anwesenheiten)\s*:?$",
+    re.IGNORECASE,
+)
+_AGENDA = re.compile(
+    r"^(?:TOP|Top|Tagesordnungspunkt|Punkt)\s*(\d{1,3}(?:\.\d{1,3})*)\.?(?=[\s:.)]|$)(\s+der Tagesordnung)?"
+    r"\s*[:.)-]?\s*(.*)$"
+)
+_AGENDA_ON = re.compile(r"^(?:Ö|N|NÖ|TO)\s?(\d{1,3}(?:\.\d{1,3})*)\.?\s+([A-ZÄÖÜ„\"].*)$")
+_NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(\.?)\s+([A-ZÄÖÜ„\"].*)$")
+_ROMAN = re.compile(r"^((?:X{0,2})(?:IX|IV|V?I{0,3}))\.\s+([A-ZÄÖÜ].*)$")
+_MONTH = re.compile(
+    r"^(?:januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember)\b",
+    re.IGNORECASE,
+)
+_DATE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}")
+
+# Levels: parts of a meeting > agenda items (by depth) > keyword headings > numbered headings (by depth).
+_LEVEL_PART, _LEVEL_AGENDA, _LEVEL_KEYWORD, _LEVEL_NUMBERED = 1, 2, 6, 7
+
+
+@dataclass(frozen=True)
+class Heading:
+    kind: str  # part | agenda | keyword | numbered
+    depth: int
+    title: str
+
+
+@dataclass
+class _Draft:
+    heading: str
+    kind: str
+    path: tuple[str, ...]
+    lines: list[tuple[int | None, str]] = field(default_factory=list)
+    public: bool | None = None
+
+
+def _squash(line: str) -> str:
+    return re.sub(r"\s+", " ", line).strip()
+
+
+def _clip(text: str) -> str:
+    text = text.strip(" :")
+    return text if len(text) <= MAX_HEADING_CHARS else text[: MAX_HEADING_CHARS - 1].rsplit(" ", 1)[0] + "…"
+
+
+def classify_line(line: str) -> Heading | None:
+    """The heading a single line starts, or None for body text."""
+    line = _squash(line)
+    if not line:
+        return None
+    if m := _KEYWORD_INLINE.match(line[:80]):
+        return Heading("keyword", 1, _clip(m.group(1)))
+    if len(line) > 160:
+        return None
+    if m := _KEYWORD_ALONE.match(line):
+        return Heading("keyword", 1, _clip(m.group(1)))
+    if m := _PART.match(line):
+        return Heading("part", 1, _clip(m.group(1)))
+    if m := _AGENDA.match(line):
+        rest = m.group(3)
+        if line.startswith("Punkt") and not m.group(2) and rest:
+            return None  # 'Punkt 4 wurde vertagt' is a sentence
+        if rest.endswith(".") and len(rest.split()) > 8:
+            return None
+        return Heading("agenda", m.group(1).count(".") + 1, _clip(line))
+    if m := _AGENDA_ON.match(line):
+        return Heading("agenda", m.group(1).count(".") + 1, _clip(line))
+    if len(line) > 110:
+        return None
+    if m := _NUMBERED.match(line):
+        number, dot, title = m.groups()
+        if not (dot or "." in number) or int(number.split(".")[0]) > 40:
+            return None
+        if not _plausible_title(title):
+            return None
+        head = line.split(":", 1)[0] if ":" in title and len(title.split(":", 1)[0]) >= 4 else line
+        return Heading("numbered", number.count(".") + 1, _clip(head))
+    if (m := _ROMAN.match(line)) and m.group(1) and _plausible_title(m.group(2)):
+        return Heading("keyword", 1, _clip(line))
+    return None
+
+
+def _plausible_title(title: str) -> bool:
+    """Reject list items that are sentences, dates, table rows and amounts."""
+    letters = sum(ch.isalpha() for ch in title)
+    digits = sum(ch.isdigit() for ch in title)
+    if letters < 3 or digits * 3 > letters or "€" in title:
+        return False
+    if title.endswith((".", ",", ";")) or _MONTH.match(title) or _DATE.search(title):
+        return False
+    return True
+
+
+def _is_minutes(doc: SourceDocument) -> bool:
+    return (doc.document_type or "").lower() in {"niederschrift", "einladung", "tagesordnung", "protokoll"}
+
+
+def _level(h: Heading, numbered_are_agenda: bool) -> int:
+    if h.kind == "part":
+        return _LEVEL_PART
+    if h.kind == "agenda" or (h.kind == "numbered" and numbered_are_agenda):
+        return _LEVEL_AGENDA + h.depth - 1
+    if h.kind == "keyword":
+        return _LEVEL_KEYWORD
+    return _LEVEL_NUMBERED + h.depth - 1
+
+
+def split_sections(doc: SourceDocument) -> list[Section]:
+    """Sections of ``doc``: the pre-built ones (OParl) or those derived from its pages."""
+    if doc.sections is not None:
+        return list(doc.sections)
+    lines = [(page.number, line.rstrip()) for page in doc.pages for line in page.text.split("\n")]
+    if len(re.sub(r"\s+", "", doc.text)) < MIN_CHARS_TO_SPLIT:
+        whole = _to_section(_Draft(doc.title, "preamble", (doc.title,), lines))
+        return [whole] if whole else []
+    headings = [classify_line(text) for _, text in lines]
+    has_agenda = sum(1 for h in headings if h and h.kind == "agenda") >= 2
+    numbered_are_agenda = _is_minutes(doc) and not has_agenda
+
+    drafts: list[_Draft] = [_Draft(PREAMBLE_HEADING, "preamble", (PREAMBLE_HEADING,))]
+    stack: list[tuple[int, str]] = []
+    part_public: bool | None = None
+    for (page, text), heading in zip(lines, headings, strict=True):
+        if heading is not None:
+            level = _level(heading, numbered_are_agenda)
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            if heading.kind == "part":
+                lowered = heading.title.lower()
+                part_public = (
+                    False if "nicht" in lowered else (True if "öffentlich" in lowered else part_public)
+                )
+            path = tuple(h for _, h in stack) + (heading.title,)
+            stack.append((level, heading.title))
+            drafts.append(
+                _Draft(heading.title, heading.kind, path, public=False if part_public is False else None)
+            )
+        drafts[-1].lines.append((page, text))
+    merged = _merge_small([d for d in drafts if any(t.strip() for _, t in d.lines)])
+    return [s for s in (_to_section(d) for d in merged) if s is not None]
+
+
+def _substance(d: _Draft) -> str:
+    text = _squash(" ".join(t for _, t in d.lines))
+    if d.kind != "preamble" and text.lower().startswith(d.heading.lower()):
+        text = text[len(d.heading) :]
+    return text.strip(" :")
+
+
+def _is_small(d: _Draft) -> bool:
+    body = _substance(d)
+    if d.kind == "keyword":
+        return not any(ch.isalnum() for ch in body)
+    return len(body.replace(" ", "")) < MIN_SUBSTANCE_CHARS
+
+
+def _merge_small(drafts: list[_Draft]) -> list[_Draft]:
+    """Fold sections without substance into a neighbour: forward into a child or at the start, else back."""
+    out: list[_Draft] = []
+    pending: _Draft | None = None
+    for i, d in enumerate(drafts):
+        if pending is not None:
+            d.lines = pending.lines + d.lines
+            pending = None
+        if _is_small(d):
+            nxt = drafts[i + 1] if i + 1 < len(drafts) else None
+            is_parent = nxt is not None and nxt.path[: len(d.path)] == d.path and len(nxt.path) > len(d.path)
+            if nxt is not None and (not out or is_parent or d.kind == "preamble"):
+                pending = d
+                continue
+            if out:
+                out[-1].lines.extend(d.lines)
+                continue
+        out.append(d)
+    if pending is not None:
+        out.append(pending)
+    return out
+
+
+def _to_section(d: _Draft) -> Section | None:
+    body = [(p, t) for p, t in d.lines]
+    while body and not body[0][1].strip():
+        body.pop(0)
+    while body and not body[-1][1].strip():
+        body.pop()
+    if not body:
+        return None
+    parts: list[str] = []
+    previous_page = body[0][0]
+    blank = False
+    for page, text in body:
+        if not text.strip():
+            blank = True
+            continue
+        if page != previous_page:
+            parts.append("\f")
+            previous_page = page
+        elif blank:
+            parts.append("")
+        blank = False
+        parts.append(text)
+    text = "\n".join(parts).replace("\n\f\n", "\n\f")
+    pages = [p for p, t in body if t.strip() and p is not None]
+    return Section(
+        heading=d.heading,
+        path=d.path,
+        text=text,
+        page=pages[0] if pages else None,
+        page_end=pages[-1] if pages else None,
+        public=d.public,
+    )
