@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -65,6 +65,63 @@ class Settings(BaseSettings):
     ui_port: int = 8501
     ui_address: str = "127.0.0.1"
     log_level: str = "WARNING"
+
+    # generated answers (answer_backend ollama|openai|llamacpp; see assistant/generation)
+    llm_model: str = Field(
+        default="", description="Model name on the server (e.g. 'qwen2.5:7b-instruct' for Ollama); for a "
+        "llama.cpp server any name works; empty = the GGUF file name or the server's default.")
+    llm_base_url: str | None = Field(
+        default=None, description="Server URL: OpenAI-compatible (…/v1) for openai and a llamacpp server, "
+        "http://host:11434 for ollama; empty = the backend's default (llamacpp: load llm_gguf_path in-process).")
+    llm_api_key: SecretStr | None = Field(
+        default=None, description="API key for an OpenAI-compatible server; local servers need none.")
+    llm_timeout_s: float = Field(default=60.0, description="Seconds to wait for the model before falling back.")
+    llm_max_retries: int = Field(default=1, description="Retries of a failed model call (not for unknown models).")
+    llm_temperature: float = Field(default=0.0, description="Sampling temperature; 0 keeps answers close to the text.")
+    llm_max_tokens: int = Field(default=400, description="Upper bound on the length of a generated answer.")
+    llm_gguf_path: Path | None = Field(
+        default=None, description="GGUF model file for answer_backend=llamacpp without llm_base_url "
+        "(needs the [local-llm] extra).")
+    llm_context_tokens: int = Field(default=4096, description="Context window when loading a GGUF in-process.")
+    llm_passages: int = Field(default=5, description="How many retrieved passages the model sees.")
+    llm_passage_chars: int = Field(default=1200, description="Each passage is cut to this many characters.")
+    llm_rewrite_queries: bool = Field(
+        default=True, description="Rewrite follow-up questions with the LLM (else the heuristic) when an LLM "
+        "backend is configured.")
+    prompt_version: str = Field(default="v1", description="Version of the prompt files in assistant/prompts.")
+    grounding_mode: Literal["drop", "mark"] = Field(
+        default="drop", description="Generated sentences that their cited passage does not back: 'drop' them "
+        "or 'mark' them as unverified.")
+
+    # OParl sync (ratsinfo sync URL)
+    oparl_requests_per_second: float = Field(
+        default=4.0, description="Politeness limit: at most this many requests per second to the OParl server.")
+    oparl_concurrency: int = Field(default=2, description="Parallel file downloads during an OParl sync.")
+    oparl_timeout_s: float = Field(default=30.0, description="Timeout of one OParl request (connect and each read).")
+    oparl_max_retries: int = Field(
+        default=3, description="Retries of an OParl request after a timeout, a connection error, 5xx or 429.")
+    oparl_backoff_s: float = Field(
+        default=1.0, description="First retry waits this long, then twice as long each time (429 Retry-After wins).")
+    oparl_max_file_mb: float = Field(default=50.0, description="OParl files above this size are not downloaded.")
+    oparl_public_api: bool = Field(
+        default=False,
+        description="The operator vouches that the OParl endpoint publishes only public records: papers, meetings "
+        "and files without a public marker are shown to citizens. Agenda items marked non-public stay non-public.")
+
+    # staff workbench (ui/): sign-in and feedback
+    staff_users: str = Field(
+        default="",
+        description="Staff accounts as 'name:pbkdf2_sha256$iterations$salt$hash' separated by ';' (make a hash "
+        "with `python -m assistant.auth hash-password`). Empty = password sign-in disabled; no default.",
+    )
+    staff_sso_emails: str = Field(
+        default="",
+        description="E-mail addresses (comma-separated) that count as staff after an OIDC sign-in through "
+        "streamlit's st.login ([auth] in .streamlit/secrets.toml). Empty = no SSO staff.",
+    )
+    feedback_db: Path | None = Field(
+        default=None, description="SQLite file of staff feedback; empty = <data_dir>/feedback.sqlite3."
+    )
 
     @property
     def chroma_dir(self) -> Path:

@@ -16,6 +16,7 @@ import Stemmer
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _UMLAUTS = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
 _LINKING = ("s", "es", "n", "en", "er")
+_INFLECTION = ("en", "n", "e", "s", "er", "es")
 MIN_PART = 4
 MIN_COMPOUND = 9
 
@@ -72,7 +73,8 @@ class GermanAnalyzer:
         best: list[str] = []
         for i in range(len(word) - MIN_PART, MIN_PART - 1, -1):
             head, tail = word[:i], word[i:]
-            if tail not in self.lexicon:
+            tail = self._known(tail)
+            if tail is None:
                 continue
             candidates = [head] + [head[: -len(s)] for s in _LINKING if head.endswith(s)]
             for cand in candidates:
@@ -81,6 +83,15 @@ class GermanAnalyzer:
             if not best:
                 best = [tail]
         return best
+
+    def _known(self, part: str) -> str | None:
+        """``part`` or its uninflected form ('straßen' -> 'straße') when the lexicon knows it."""
+        if part in self.lexicon:
+            return part
+        for ending in _INFLECTION:
+            if part.endswith(ending) and len(part) - len(ending) >= MIN_PART and part[: -len(ending)] in self.lexicon:
+                return part[: -len(ending)]
+        return None
 
     def stem(self, word: str) -> str:
         return self._stemmer.stemWord(word).translate(_UMLAUTS)

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from assistant.errors import RatsinfoError
+from eval.bench import bench_command
 from eval.datasets import load_questions, select
 from eval.runner import RECALL_KS, EvalResult, regression_check, run_eval
 
@@ -28,6 +29,30 @@ def _modes(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[st
     if unknown or not modes:
         raise click.BadParameter(f"choose from {', '.join(MODES)} (comma separated), got {value!r}")
     return modes
+
+
+# settings that shape the numbers; recorded in results JSON (an allowlist: never keys or URLs)
+RECORDED_SETTINGS = (
+    "embedding_backend",
+    "embedding_model",
+    "chunk_max_chars",
+    "chunk_overlap_chars",
+    "retrieval_mode",
+    "top_k",
+    "candidate_k",
+    "rrf_k",
+    "lexical_weight_de",
+    "lexical_weight_en",
+    "query_translation",
+    "answer_backend",
+    "refusal_threshold",
+    "answer_max_sentences",
+    "answer_max_citations",
+)
+
+
+def _recorded_settings(settings) -> dict[str, object]:
+    return {name: getattr(settings, name) for name in RECORDED_SETTINGS if hasattr(settings, name)}
 
 
 def _summary(result: EvalResult) -> str:
@@ -158,7 +183,7 @@ def eval_command(
                 "qa": str(qa_file),
                 "embedder": assistant.embedder.name,
                 "chunks": assistant.store.count(),
-                "settings": settings.model_dump(mode="json"),
+                "settings": _recorded_settings(settings),
             },
         )
     except RatsinfoError as exc:
@@ -187,7 +212,5 @@ def eval_command(
         if not passed:
             raise SystemExit(1)
 
-
-from eval.bench import bench_command  # noqa: E402  (re-exported for the CLI group)
 
 __all__ = ["bench_command", "eval_command"]

@@ -185,3 +185,34 @@ def test_dev_set_loads():
     assert len(items) == 90
     assert sum(i.answerable for i in items) == 78
     assert {i.lang for i in items} == {"en", "de"}
+
+
+def test_cli_writes_json_and_checks_the_committed_baseline(assistant, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from eval.commands import eval_command
+
+    a, _ = assistant
+    monkeypatch.setenv("RATSINFO_DATA_DIR", str(a.settings.data_dir))
+    monkeypatch.setenv("RATSINFO_RETRIEVAL_MODE", "lexical")
+    qa = tmp_path / "qa.jsonl"
+    qa.write_text("\n".join(json.dumps(q.to_json()) for q in QUESTIONS), encoding="utf-8")
+    out = tmp_path / "run.json"
+    args = ["--qa", str(qa), "--modes", "lexical", "--no-answers"]
+
+    run = CliRunner().invoke(eval_command, [*args, "--json", str(out)])
+    assert run.exit_code == 0, run.output
+    assert "lexical" in run.output and out.exists()
+
+    check = CliRunner().invoke(eval_command, [*args, "--check-baseline", str(out), "--ids", "q-en,q-de"])
+    assert check.exit_code == 0, check.output
+    assert "ok: recall@5 of lexical on 2 shared questions" in check.output
+
+    # a committed baseline that also found q-missing at rank 1: 100 -> 66.7 points is a regression
+    better = json.loads(out.read_text(encoding="utf-8"))
+    better["per_question"]["lexical"]["q-missing"] = 1
+    committed = tmp_path / "baseline.json"
+    committed.write_text(json.dumps(better), encoding="utf-8")
+    failed = CliRunner().invoke(eval_command, [*args, "--check-baseline", str(committed)])
+    assert failed.exit_code == 1
+    assert "REGRESSION" in failed.output

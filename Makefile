@@ -1,0 +1,54 @@
+# One task runner. `make run` = set up, ingest the bundled sample records, open the chat. `make test` = tests.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+RATSINFO := $(VENV)/bin/ratsinfo
+SAMPLES ?= samples/corpus
+PORT ?= 8501
+export HF_HUB_OFFLINE ?= 1
+export TOKENIZERS_PARALLELISM ?= false
+export OMP_WAIT_POLICY ?= PASSIVE
+
+.PHONY: install run ingest ui test test-fast lint typecheck eval eval-check bench clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	# the CPU build of torch lies on disk; install it first so nothing pulls the CUDA build
+	$(PIP) install -q torch==2.13.0
+	$(PIP) install -q -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+ingest: install
+	$(RATSINFO) ingest $(SAMPLES)
+
+run: ingest
+	$(RATSINFO) ui --port $(PORT) --browser
+
+ui: install
+	$(RATSINFO) ui --port $(PORT)
+
+test: install
+	$(PY) -m pytest -q
+
+test-fast: install
+	$(PY) -m pytest -q -m "not slow and not browser and not llm"
+
+lint: install
+	$(VENV)/bin/ruff check assistant ingest ui eval tests
+
+typecheck: install
+	$(VENV)/bin/mypy assistant ingest
+
+eval: install
+	RATSINFO_DATA_DIR=data/eval $(RATSINFO) ingest $(SAMPLES) --json > /dev/null
+	RATSINFO_DATA_DIR=data/eval $(RATSINFO) eval --qa eval/data/dev.jsonl --baselines --corpus $(SAMPLES) \
+		--json eval/results/baseline.json --report eval/reports/latest
+
+bench: install
+	$(RATSINFO) bench --corpus $(SAMPLES) --out eval/results/bench
+
+clean:
+	rm -rf data/eval eval/reports test-artifacts

@@ -1,0 +1,67 @@
+"""The CLI's JSON outputs are contracts; errors are one line, not a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import FIXTURES
+
+SEARCH_KEYS = {"rank", "score", "chunk_id", "document_id", "source", "title", "reference", "document_type",
+               "date", "section", "page", "text"}
+ASK_KEYS = {"question", "answer", "language", "refused", "citations"}
+CITATION_KEYS = {"n", "document_id", "source", "title", "reference", "date", "section", "page", "quote"}
+
+
+def ratsinfo(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "RATSINFO_DATA_DIR": str(data_dir)}
+    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True,
+                          env=env, timeout=300)
+
+
+def test_search_json_contract(core_index: Path) -> None:
+    result = ratsinfo(core_index, "search", "what financial impact does regional marketing have?", "--k", "3",
+                      "--json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert len(rows) == 3
+    assert all(SEARCH_KEYS <= set(row) for row in rows)
+    assert rows[0]["source"] == "aachen_regionalmarketing_vorlage.txt"
+    assert rows[0]["section"] == "Finanzielle Auswirkungen"
+    assert [r["rank"] for r in rows] == [1, 2, 3]
+
+
+def test_ask_json_contract(core_index: Path) -> None:
+    result = ratsinfo(core_index, "ask", "what financial impact does regional marketing have?", "--json")
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert ASK_KEYS <= set(payload)
+    assert payload["refused"] is False and payload["language"] == "en"
+    assert CITATION_KEYS <= set(payload["citations"][0])
+    assert payload["citations"][0]["section"] == "Finanzielle Auswirkungen"
+
+
+def test_stats_json_contract(core_index: Path) -> None:
+    result = ratsinfo(core_index, "stats", "--json")
+    assert result.returncode == 0, result.stderr
+    stats = json.loads(result.stdout)
+    assert {"documents", "chunks", "embedder"} <= set(stats)
+    assert stats["documents"] == 6 and stats["chunks"] > 10
+
+
+def test_ingest_reports_bad_files_in_one_line_each(tmp_path: Path) -> None:
+    result = ratsinfo(tmp_path / "data", "ingest", str(FIXTURES / "corrupt.pdf"), str(FIXTURES / "zero.txt"))
+    assert result.returncode == 0
+    skipped = [line for line in result.stdout.splitlines() if line.startswith("skipped:")]
+    assert len(skipped) == 2
+    assert "corrupt.pdf" in skipped[0] and "zero.txt" in skipped[1]
+    assert "Traceback" not in result.stderr
+
+
+def test_remove_unknown_source_is_a_clear_error(tmp_path: Path) -> None:
+    result = ratsinfo(tmp_path / "data", "remove", "nothing.pdf")
+    assert result.returncode == 1
+    assert result.stderr.strip() == "error: no indexed document matches 'nothing.pdf'"

@@ -1,0 +1,41 @@
+"""Language detection, sentence splitting, German analysis, glossary, follow-up detection."""
+
+from __future__ import annotations
+
+from assistant.conversation import is_follow_up
+from assistant.glossary import german_terms
+from assistant.language import detect_language
+from assistant.sentences import split_sentences
+from assistant.text_analysis import GermanAnalyzer
+
+
+def test_language_detection() -> None:
+    assert detect_language("what financial impact does regional marketing have?") == "en"
+    assert detect_language("Welche finanziellen Auswirkungen hat das Regionalmarketing?") == "de"
+    assert detect_language("Spendenziel Defis Büchenbach?") == "de"
+    assert detect_language("why are pool tickets in karlsruhe getting more expensive") == "en"
+
+
+def test_sentences_keep_abbreviations_and_dates_whole() -> None:
+    text = "Die Vorlage Nr. 5 wurde am 1. Januar 2024 beschlossen. Der Ertrag ist ca. 270.000 €. Ende."
+    assert split_sentences(text) == ["Die Vorlage Nr. 5 wurde am 1. Januar 2024 beschlossen.",
+                                     "Der Ertrag ist ca. 270.000 €.", "Ende."]
+
+
+def test_analyzer_stems_and_splits_known_compounds() -> None:
+    analyzer = GermanAnalyzer(["regional", "marketing", "fahrrad", "straße"])
+    tokens = analyzer.tokens("Das Regionalmarketing und die Fahrradstraßen")
+    assert "regional" in tokens and "marketing" in tokens and "fahrrad" in tokens
+    assert "das" not in tokens and "und" not in tokens
+
+
+def test_glossary_carries_council_terms() -> None:
+    terms = german_terms("what financial impact does regional marketing have?")
+    assert "Finanzielle Auswirkungen" in terms and "Regionalmarketing" in terms
+    assert german_terms("Wie hoch ist die Hundesteuer?") == ""
+
+
+def test_follow_up_detection() -> None:
+    assert is_follow_up("and the staff costs?")
+    assert is_follow_up("Und die Personalkosten?")
+    assert not is_follow_up("How much extra revenue does Karlsruhe expect from the new swimming pool prices?")

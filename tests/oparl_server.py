@@ -1,0 +1,346 @@
+"""A small OParl 1.1 server for tests (stdlib only), serving real Karlsruhe objects from tests/fixtures/oparl.
+
+    python -m tests.oparl_server --port 0      # prints "READY <system URL>", serves until killed
+
+Object ids of the fixtures (https://web1.karlsruhe.de/oparl/...) are rewritten to this server's address.
+Lists are paginated (``links.next``) and honour ``modified_since``; deleted objects stay in the lists with
+``deleted: true``. File behaviours (see tests/fixtures/oparl/SOURCES.md): real corpus texts/PDFs, one file
+delivered inline as ``File.text``, one that never answers in time, one that fails with 500 twice, one
+oversized file, and 404 for files whose content the corpus does not have.
+
+Test control (POST unless noted): /_control/reset, /_control/modify?id=URL, /_control/delete?id=URL,
+/_control/hold?path=SUBSTRING (the next matching request hangs until /_control/release), GET /_control/log.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import sys
+import threading
+import time
+import urllib.parse
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+OPARL = FIXTURES / "oparl"
+REAL_BASE = "https://web1.karlsruhe.de/oparl"
+BODY_PATH = "/oparl/bodies/0001"
+PAGE_SIZE = {"paper": 2, "meeting": 1, "organization": 10}
+
+# file number -> behaviour; numbers not listed answer 404 (the corpus has no content for them)
+FILE_CONTENT: dict[str, tuple[str, Path]] = {
+    "10011": ("text/plain; charset=utf-8", OPARL / "files" / "karlsruhe_file_10011.txt"),
+    "662089": ("text/plain; charset=utf-8", FIXTURES / "karlsruhe_file_662089.txt"),
+    "655629": ("text/plain; charset=utf-8", OPARL / "files" / "karlsruhe_file_655629.txt"),
+    "676175": ("text/plain; charset=utf-8", OPARL / "files" / "karlsruhe_file_676175.txt"),
+    "665262": ("application/pdf",
+               FIXTURES / "ahnsen_2026-03-26_niederschrift_gemeinderat_ahnsen_sitzung_17.pdf"),
+    "664558": ("application/pdf", FIXTURES / "erlangen_sbr_2025-03-11_Einladung_Einladung_1_Sitzung_Buechenbach.pdf"),
+}
+INLINE_TEXT = {"10212": FIXTURES / "karlsruhe_file_10212.txt"}  # served as File.text, no download needed
+FLAKY_FILE = "664558"  # 500, 500, then the content
+SLOW_FILE = "658374"  # answers after --slow-seconds
+HUGE_FILE = "658375"  # --huge-mb of bytes
+
+# Organization names derived from the names of the real meetings that reference them (no real
+# Organization objects are in the corpus).
+ORGANIZATIONS = {"gr/32130": "Gemeinderat", "gr/40333": "Ortschaftsrat Durlach"}
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _when(value: str) -> datetime:
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _file_number(path: str) -> str:
+    return path.rstrip("/").rsplit("/", 1)[-1].split(".", 1)[0].lstrip("0")
+
+
+class Fixtures:
+    """The mutable world of the server: papers, meetings, organizations (ids in the real Karlsruhe form)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        with self.lock:
+            self.objects: dict[str, dict[str, dict[str, Any]]] = {"paper": {}, "meeting": {}, "organization": {}}
+            for path in sorted(OPARL.glob("karlsruhe_*.json")):
+                obj = json.loads(path.read_text(encoding="utf-8"))
+                kind = "paper" if "_paper_" in path.name else "meeting"
+                self.objects[kind][obj["id"]] = obj
+            for paper in self.objects["paper"].values():
+                for file in [*(paper.get("mainFile") and [paper["mainFile"]] or []), *paper.get("auxiliaryFile", [])]:
+                    number = _file_number(file["id"])
+                    if number in INLINE_TEXT:
+                        file["text"] = INLINE_TEXT[number].read_text(encoding="utf-8")
+            for key, name in ORGANIZATIONS.items():
+                org_id = f"{REAL_BASE}/bodies/0001/organizations/{key}"
+                self.objects["organization"][org_id] = {
+                    "id": org_id, "type": "https://schema.oparl.org/1.1/Organization", "name": name,
+                    "body": f"{REAL_BASE}/bodies/0001", "created": "2016-10-12T09:08:40+02:00",
+                    "modified": "2025-03-03T13:33:42+01:00"}
+            self.flaky_calls = 0
+            self.log: list[str] = []
+            self.hold: str | None = None
+            self.released = threading.Event()
+
+    def find(self, object_id: str) -> tuple[str, dict[str, Any]] | None:
+        for kind, objects in self.objects.items():
+            if object_id in objects:
+                return kind, objects[object_id]
+        return None
+
+    def modify(self, object_id: str) -> None:
+        with self.lock:
+            found = self.find(object_id)
+            if not found:
+                raise KeyError(object_id)
+            found[1]["name"] = str(found[1].get("name", "")) + " (geändert)"
+            found[1]["modified"] = _now()
+
+    def delete(self, object_id: str) -> None:
+        with self.lock:
+            found = self.find(object_id)
+            if not found:
+                raise KeyError(object_id)
+            kind, obj = found
+            self.objects[kind][object_id] = {"id": obj["id"], "type": obj["type"], "created": obj.get("created"),
+                                             "modified": _now(), "deleted": True}
+
+    def files(self) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+
+        def collect(value: Any) -> None:
+            if isinstance(value, dict):
+                if str(value.get("type", "")).endswith("/File"):
+                    out[value["id"]] = value
+                for v in value.values():
+                    collect(v)
+            elif isinstance(value, list):
+                for v in value:
+                    collect(v)
+
+        collect(self.objects)
+        return out
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: OParlHTTPServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+    # -- plumbing --------------------------------------------------------------------------------
+    def _send(self, status: int, body: bytes, content_type: str = "application/json; charset=utf-8") -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        try:
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def _json(self, obj: Any, status: int = 200) -> None:
+        text = json.dumps(obj, ensure_ascii=False).replace(REAL_BASE, self.server.base + "/oparl")
+        self._send(status, text.encode("utf-8"))
+
+    def _real_id(self, path: str) -> str:
+        return REAL_BASE + path[len("/oparl"):]
+
+    # -- requests --------------------------------------------------------------------------------
+    def do_POST(self) -> None:  # noqa: N802 - stdlib name
+        url = urllib.parse.urlsplit(self.path)
+        query = dict(urllib.parse.parse_qsl(url.query))
+        world = self.server.world
+        target = query.get("id", "").replace(self.server.base + "/oparl", REAL_BASE)
+        try:
+            if url.path == "/_control/reset":
+                world.released.set()
+                world.reset()
+            elif url.path == "/_control/modify":
+                world.modify(target)
+            elif url.path == "/_control/delete":
+                world.delete(target)
+            elif url.path == "/_control/hold":
+                world.released = threading.Event()
+                world.hold = query["path"]
+            elif url.path == "/_control/release":
+                world.hold = None
+                world.released.set()
+            else:
+                self._json({"error": "unknown control"}, 404)
+                return
+        except KeyError as exc:
+            self._json({"error": f"no such object {exc}"}, 404)
+            return
+        self._json({"ok": True})
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        url = urllib.parse.urlsplit(self.path)
+        world = self.server.world
+        if url.path == "/_control/log":
+            self._json(world.log)
+            return
+        world.log.append(self.path)
+        hold = world.hold
+        if hold and hold in self.path:
+            world.hold = None
+            world.released.wait(timeout=120)
+        query = dict(urllib.parse.parse_qsl(url.query))
+        path = url.path.rstrip("/")
+        if path == "/oparl/system":
+            self._json(self._system())
+        elif path == "/oparl/bodies":
+            self._json(self._page([self._body()], "/oparl/bodies", query, 10))
+        elif path == BODY_PATH:
+            self._json(self._body())
+        elif path in (f"{BODY_PATH}/papers", f"{BODY_PATH}/meetings", f"{BODY_PATH}/organizations"):
+            kind = path.rsplit("/", 1)[-1].rstrip("s")
+            self._list(kind, path, query)
+        elif "/downloadfiles/" in path:
+            self._download(path)
+        else:
+            self._object(path)
+
+    def _system(self) -> dict[str, Any]:
+        return {"id": f"{REAL_BASE}/system", "type": "https://schema.oparl.org/1.1/System",
+                "oparlVersion": "https://schema.oparl.org/1.1/", "name": "OParl test server (Karlsruhe fixtures)",
+                "body": f"{REAL_BASE}/bodies"}
+
+    def _body(self) -> dict[str, Any]:
+        base = f"{REAL_BASE}/bodies/0001"
+        return {"id": base, "type": "https://schema.oparl.org/1.1/Body", "system": f"{REAL_BASE}/system",
+                "name": "Stadt Karlsruhe", "shortName": "Karlsruhe", "organization": f"{base}/organizations",
+                "meeting": f"{base}/meetings", "paper": f"{base}/papers", "person": f"{base}/people",
+                "created": "2016-10-12T09:08:40+02:00", "modified": "2025-03-03T13:33:42+01:00"}
+
+    def _list(self, kind: str, path: str, query: dict[str, str]) -> None:
+        world = self.server.world
+        with world.lock:
+            objects = [copy.deepcopy(o) for _, o in sorted(world.objects[kind].items())]
+        since = query.get("modified_since")
+        if since:
+            try:
+                cut = _when(since)
+            except ValueError:
+                self._json({"error": f"bad modified_since {since!r}"}, 400)
+                return
+            objects = [o for o in objects if o.get("modified") and _when(o["modified"]) >= cut]
+        self._json(self._page(objects, path, query, PAGE_SIZE[kind]))
+
+    def _page(self, objects: list[Any], path: str, query: dict[str, str], default_size: int) -> dict[str, Any]:
+        size = int(query.get("limit") or default_size)
+        page = int(query.get("page") or 1)
+        pages = max(1, -(-len(objects) // size))
+        keep = {k: v for k, v in query.items() if k in ("modified_since", "limit")}
+
+        def link(n: int) -> str:
+            return self.server.base + path + "?" + urllib.parse.urlencode({**keep, "page": n})
+
+        links = {"first": link(1), "last": link(pages)}
+        if page < pages:
+            links["next"] = link(page + 1)
+        return {"data": objects[(page - 1) * size: page * size],
+                "pagination": {"totalElements": len(objects), "elementsPerPage": size, "currentPage": page,
+                               "totalPages": pages},
+                "links": links}
+
+    def _object(self, path: str) -> None:
+        world = self.server.world
+        real = self._real_id(path)
+        with world.lock:
+            found = world.find(real)
+            obj = found[1] if found else world.files().get(real)
+            obj = copy.deepcopy(obj) if obj else None
+        if obj is None:
+            self._json({"error": "not found"}, 404)
+        else:
+            self._json(obj)
+
+    def _download(self, path: str) -> None:
+        world = self.server.world
+        number = _file_number(path)
+        if number == SLOW_FILE:
+            time.sleep(self.server.slow_seconds)
+            self._send(200, b"too late", "text/plain")
+            return
+        if number == HUGE_FILE:
+            self._huge()
+            return
+        if number == FLAKY_FILE:
+            with world.lock:
+                world.flaky_calls += 1
+                calls = world.flaky_calls
+            if calls <= 2:
+                self._send(500, b"temporary failure", "text/plain")
+                return
+        if number not in FILE_CONTENT:
+            self._send(404, b"not found", "text/plain")
+            return
+        content_type, source = FILE_CONTENT[number]
+        self._send(200, source.read_bytes(), content_type)
+
+    def _huge(self) -> None:
+        size = int(self.server.huge_mb * 2**20)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/pdf")
+        self.send_header("Content-Length", str(size))
+        self.end_headers()
+        block = b"%PDF-1.4 " + b"0" * (64 * 1024 - 9)
+        try:
+            sent = 0
+            while sent < size:
+                part = block[: size - sent]
+                self.wfile.write(part)
+                sent += len(part)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+
+class OParlHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, port: int = 0, *, slow_seconds: float = 3.0, huge_mb: float = 2.0) -> None:
+        super().__init__(("127.0.0.1", port), Handler)
+        self.base = f"http://127.0.0.1:{self.server_address[1]}"
+        self.world = Fixtures()
+        self.slow_seconds = slow_seconds
+        self.huge_mb = huge_mb
+
+    @property
+    def system_url(self) -> str:
+        return self.base + "/oparl/system"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--slow-seconds", type=float, default=3.0, help="Delay of the file that times out.")
+    parser.add_argument("--huge-mb", type=float, default=2.0, help="Size of the oversized file.")
+    args = parser.parse_args(argv)
+    server = OParlHTTPServer(args.port, slow_seconds=args.slow_seconds, huge_mb=args.huge_mb)
+    print(f"READY {server.system_url}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

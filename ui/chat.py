@@ -1,0 +1,92 @@
+"""The chat page: example questions, the conversation with cited answers, and (staff) verdict forms."""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from assistant.errors import RatsinfoError
+from assistant.feedback import KINDS, VERDICTS, retrieval_settings
+from assistant.models import Answer, SearchFilters
+from ui import citations, state
+from ui.i18n import EXAMPLES, t
+from ui.resources import Resources
+from ui.safe_text import escape_markdown
+
+log = logging.getLogger(__name__)
+
+
+def _ask_example(question: str) -> None:
+    st.session_state["pending_question"] = question
+
+
+def _examples(lang: str) -> None:
+    st.markdown(f"**{t(lang, 'examples')}**")
+    for i, question in enumerate(EXAMPLES[lang]):
+        st.button(question, key=f"example-{i}", on_click=_ask_example, args=(question,))
+
+
+def render_answer(answer: Answer, lang: str, key: str) -> None:
+    if answer.refused:
+        st.info(t(lang, "nothing_found") + " " + t(lang, "nothing_found_hint"), icon="🔎")
+        return
+    st.markdown(escape_markdown(answer.text))
+    if answer.citations:
+        st.caption(t(lang, "sources"))
+        for c in answer.citations:
+            citations.render(c, lang, key=f"{key}-c{c.n}")
+
+
+def _verdict_form(res: Resources, index: int, exchange: state.Exchange, lang: str) -> None:
+    answer = exchange.answer
+    form_key = f"fb-{index}"
+    with st.expander(t(lang, "verdict")), st.form(form_key, clear_on_submit=True):
+        verdict = st.radio(t(lang, "verdict"), VERDICTS, key=f"{form_key}-verdict", horizontal=True,
+                           format_func=lambda v: t(lang, v))
+        marks = {}
+        for c in answer.citations:
+            marks[c.n] = st.radio(t(lang, "verdict_citation", n=c.n), ("", *VERDICTS), horizontal=True,
+                                  key=f"{form_key}-c{c.n}",
+                                  format_func=lambda v: t(lang, v) if v else t(lang, "verdict_none"))
+        kind = st.selectbox(t(lang, "kind"), KINDS, key=f"{form_key}-kind")
+        contains = st.text_input(t(lang, "answer_contains"), key=f"{form_key}-contains")
+        comment = st.text_area(t(lang, "comment"), key=f"{form_key}-comment")
+        if st.form_submit_button(t(lang, "save_feedback"), key=f"{form_key}-save"):
+            feedback_id = res.feedback.record(
+                answer, verdict, citation_verdicts={n: v for n, v in marks.items() if v}, comment=comment,
+                staff_user=state.staff_user(), kind=kind,
+                retrieval=retrieval_settings(exchange.filters, exchange.mode, answer),
+                answer_contains=[s for s in contains.split(",") if s.strip()])
+            exchange.feedback_ids.append(feedback_id)
+    if exchange.feedback_ids:
+        st.success(t(lang, "feedback_saved", id=exchange.feedback_ids[-1]))
+
+
+def _ask(res: Resources, question: str, filters: SearchFilters, lang: str) -> None:
+    try:
+        with st.spinner(t(lang, "searching")):
+            answer = res.assistant.ask(question, filters=filters, history=state.history())
+    except RatsinfoError as exc:
+        log.warning("question failed: %s", exc)
+        st.error(t(lang, "error", message=str(exc)))
+        return
+    state.exchanges().append(state.Exchange(question, answer, filters))
+
+
+def render(res: Resources, filters: SearchFilters) -> None:
+    lang = state.lang()
+    st.title(t(lang, "title"))
+    st.caption(t(lang, "subtitle"))
+    question = st.chat_input(t(lang, "ask"), key="question") or st.session_state.pop("pending_question", None)
+    if question and question.strip():
+        _ask(res, question.strip(), filters, lang)
+    if not state.exchanges():
+        _examples(lang)
+    for i, exchange in enumerate(state.exchanges()):
+        with st.chat_message("user"):
+            st.markdown(escape_markdown(exchange.question))
+        with st.chat_message("assistant"):
+            render_answer(exchange.answer, lang, key=f"a{i}")
+            if state.staff_user():
+                _verdict_form(res, i, exchange, lang)
