@@ -10,14 +10,14 @@ When the best passage is too far from the question it refuses instead of returni
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from assistant.glossary import german_terms
 from assistant.models import Answer, Citation, Hit
 from assistant.sentences import split_sentences
-from assistant.text_analysis import GermanAnalyzer
+from assistant.text_analysis import STOPWORDS, GermanAnalyzer
 
 REFUSAL = {
     "de": "Dazu habe ich in den Unterlagen nichts gefunden.",
@@ -43,22 +43,53 @@ class AnswerGenerator(Protocol):
     def stream(self, question: str, hits: Sequence[Hit], language: str) -> Iterator[str]: ...
 
 
+_ANCHOR = re.compile(r"[^\W\d_][\w\-]*|\d{4}", re.UNICODE)
+
+
 @dataclass(frozen=True)
 class RefusalPolicy:
-    """Refuse when the closest passage is not close enough to the question (dense cosine similarity)."""
+    """When do the records not support an answer?
 
-    threshold: float = 0.80
+    1. The question names something (a proper noun, a German noun, a year) that occurs nowhere in the
+       indexed records: "Wie hoch ist die Hundesteuer in Krefeld?" over records without Krefeld.
+    2. The closest passage is too far from the question (dense cosine similarity below the threshold of
+       the question's language; cross-lingual similarities run lower).
+    """
+
+    threshold_de: float = 0.82
+    threshold_en: float = 0.78
+    known: Callable[[str], bool] | None = None
 
     def support(self, hits: Sequence[Hit]) -> float:
         sims = [h.scores["similarity"] for h in hits[:3] if "similarity" in h.scores]
         return max(sims) if sims else 0.0
 
-    def refuses(self, hits: Sequence[Hit]) -> bool:
+    def unknown_terms(self, question: str, language: str) -> list[str]:
+        """Names in the question that no indexed record contains."""
+        if self.known is None:
+            return []
+        tokens = _ANCHOR.findall(question)
+        unknown = []
+        for i, token in enumerate(tokens):
+            is_year = token.isdigit()
+            is_name = token[0].isupper() and (i > 0 or language == "de") and not token.isupper()
+            if not (is_year or is_name) or token.lower() in STOPWORDS:
+                continue
+            if language == "en" and german_terms(token):
+                continue  # an English word the glossary translates ("March", "Christmas")
+            if not self.known(token):
+                unknown.append(token)
+        return unknown
+
+    def refuses(self, question: str, hits: Sequence[Hit], language: str) -> bool:
         if not hits:
+            return True
+        if self.unknown_terms(question, language):
             return True
         if not any("similarity" in h.scores for h in hits):
             return False  # lexical-only retrieval: no calibrated signal, answer from what matched
-        return self.support(hits) < self.threshold
+        threshold = self.threshold_en if language == "en" else self.threshold_de
+        return self.support(hits) < threshold
 
 
 def document_label(hit: Hit, language: str) -> str:
@@ -140,7 +171,7 @@ class ExtractiveAnswerer:
         return sorted(chosen, key=lambda s: (s.hit_index, s.position))
 
     def answer(self, question: str, hits: Sequence[Hit], language: str) -> Answer:
-        if self.refusal.refuses(hits):
+        if self.refusal.refuses(question, hits, language):
             return Answer(question=question, text=REFUSAL[language], language=language, refused=True,
                           hits=tuple(hits), generator=self.name)
         chosen = self.select(question, hits, language)

@@ -128,12 +128,17 @@ class FeedbackStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._migrate()
 
-    @classmethod
-    def from_settings(cls, settings: Settings) -> FeedbackStore:
+    @staticmethod
+    def path_for(settings: Settings) -> Path:
+        """RATSINFO_FEEDBACK_DB, else <data_dir>/feedback.sqlite3."""
         configured = settings.feedback_db
         if configured is not None and str(configured) not in ("", "."):
-            return cls(configured)
-        return cls(settings.data_dir / FILE_NAME)
+            return Path(configured)
+        return settings.data_dir / FILE_NAME
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> FeedbackStore:
+        return cls(cls.path_for(settings))
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=10)

@@ -316,6 +316,21 @@ EN_DE: dict[str, str] = {
     "demanded": "gefordert beantragt",
     "demand": "Forderung fordern",
     "compensation": "Entschädigung",
+    # calendar
+    "january": "Januar", "february": "Februar", "march": "März", "april": "April", "may": "Mai",
+    "june": "Juni", "july": "Juli", "august": "August", "september": "September", "october": "Oktober",
+    "november": "November", "december": "Dezember", "spring": "Frühjahr", "autumn": "Herbst",
+    "summer": "Sommer", "winter": "Winter",
+    # parties and groups
+    "greens": "Grüne GRÜNE Bündnis 90/Die Grünen", "green party": "Grüne GRÜNE",
+    "social democrats": "SPD", "christian democrats": "CDU", "free democrats": "FDP", "left party": "Linke",
+    "the left": "Die Linke", "free voters": "Freie Wähler FW",
+    # more everyday terms
+    "christmas": "Weihnachten Weihnachts", "jewish": "jüdisch jüdische", "jewish community": "jüdische Gemeinde",
+    "church": "Kirche", "mosque": "Moschee", "sports field": "Sportplatz Sportfläche",
+    "playground": "Spielplatz", "park": "Park Grünanlage", "community": "Gemeinde Gemeinschaft",
+    "population": "Einwohner Bevölkerung", "inhabitants": "Einwohner", "employees": "Beschäftigte Mitarbeiter",
+    "village festival": "Dorffest", "festival": "Fest", "fire station": "Feuerwehrhaus",
     "expense allowance": "Aufwandsentschädigung",
 }
 

@@ -8,6 +8,7 @@ chunks are then fetched from the store with the same filters, so the store query
 
 from __future__ import annotations
 
+import bisect
 import json
 import logging
 import os
@@ -50,13 +51,14 @@ class LexicalIndex:
         self._dates = np.zeros(0, dtype=np.int64)
         self._docs: list[str] = []
         self.analyzer = GermanAnalyzer()
+        self._sorted_vocab: list[str] | None = None
 
     def __len__(self) -> int:
         return len(self._ids)
 
     # -- building ----------------------------------------------------------------------------------
     def build(self, chunks: list[Chunk], generation: int) -> None:
-        self.analyzer = GermanAnalyzer()
+        self.analyzer.lexicon.clear()  # same analyzer object: the answerer holds a reference to it
         self.analyzer.learn(c.embed_text for c in chunks)
         self._ids = [c.chunk_id for c in chunks]
         self._public = np.array([bool(c.public) for c in chunks], dtype=bool)
@@ -65,6 +67,7 @@ class LexicalIndex:
         self._dates = np.array([_date_int(c.date) for c in chunks], dtype=np.int64)
         self._docs = [c.document_id for c in chunks]
         self.generation = generation
+        self._sorted_vocab = None
         if chunks:
             corpus = [self.analyzer.tokens(c.embed_text) or ["\u2205"] for c in chunks]
             self._bm25 = bm25s.BM25(k1=1.2, b=0.75)
@@ -109,9 +112,28 @@ class LexicalIndex:
         self._bodies = list(meta["bodies"])
         self._dates = np.array(meta["dates"], dtype=np.int64)
         self._docs = list(meta["docs"])
-        self.analyzer = GermanAnalyzer(lexicon)
+        self.analyzer.lexicon = set(lexicon)
         self._bm25 = bm25
+        self._sorted_vocab = None
         return True
+
+    def knows(self, word: str) -> bool:
+        """Does ``word`` (or a word it begins or a part of it) occur anywhere in the indexed records?"""
+        if self._bm25 is None:
+            return False
+        vocab = self._bm25.vocab_dict
+        tokens = self.analyzer.tokens(word)
+        if any(t in vocab for t in tokens):
+            return True
+        if self._sorted_vocab is None:
+            self._sorted_vocab = sorted(vocab)
+        for token in tokens:
+            if len(token) < 4:
+                continue
+            i = bisect.bisect_left(self._sorted_vocab, token)
+            if i < len(self._sorted_vocab) and self._sorted_vocab[i].startswith(token):
+                return True
+        return False
 
     # -- searching ---------------------------------------------------------------------------------
     def _mask(self, filters: SearchFilters) -> np.ndarray:

@@ -44,7 +44,8 @@ class Assistant:
             embed_batch=settings.embedding_batch_size)
         self.retriever = HybridRetriever(store, lexical, embedder, RetrievalConfig.from_settings(settings))
         self.generator: AnswerGenerator = generator or ExtractiveAnswerer(
-            lexical.analyzer, refusal=RefusalPolicy(settings.refusal_threshold),
+            lexical.analyzer,
+            refusal=RefusalPolicy(settings.refusal_threshold, settings.refusal_threshold_en, known=lexical.knows),
             max_sentences=settings.answer_max_sentences, max_citations=settings.answer_max_citations)
 
     @classmethod

@@ -48,7 +48,10 @@ class Settings(BaseSettings):
     # answering
     answer_backend: Literal["extractive", "ollama", "openai", "llamacpp"] = "extractive"
     refusal_threshold: float = Field(
-        default=0.80, description="Minimum dense similarity of the best passage to answer at all."
+        default=0.82, description="Minimum dense similarity of the best passage to answer a German question."
+    )
+    refusal_threshold_en: float = Field(
+        default=0.78, description="The same for English questions (cross-lingual similarities run lower)."
     )
     answer_max_sentences: int = 3
     answer_max_citations: int = 3
@@ -95,18 +98,22 @@ class Settings(BaseSettings):
 
     # OParl sync (ratsinfo sync URL)
     oparl_requests_per_second: float = Field(
-        default=4.0, description="Politeness limit: at most this many requests per second to the OParl server.")
+        default=4.0, description="Politeness limit: at most this many requests per second to the server.")
     oparl_concurrency: int = Field(default=2, description="Parallel file downloads during an OParl sync.")
-    oparl_timeout_s: float = Field(default=30.0, description="Timeout of one OParl request (connect and each read).")
+    oparl_timeout_s: float = Field(
+        default=30.0, description="Timeout of one OParl request (connect and each read).")
     oparl_max_retries: int = Field(
         default=3, description="Retries of an OParl request after a timeout, a connection error, 5xx or 429.")
     oparl_backoff_s: float = Field(
-        default=1.0, description="First retry waits this long, then twice as long each time (429 Retry-After wins).")
-    oparl_max_file_mb: float = Field(default=50.0, description="OParl files above this size are not downloaded.")
+        default=1.0, description="First retry waits this long, then twice as long each time "
+        "(a 429's Retry-After wins).")
+    oparl_max_file_mb: float = Field(
+        default=50.0, description="OParl files above this size are not downloaded.")
     oparl_public_api: bool = Field(
         default=False,
-        description="The operator vouches that the OParl endpoint publishes only public records: papers, meetings "
-        "and files without a public marker are shown to citizens. Agenda items marked non-public stay non-public.")
+        description="The operator vouches that the OParl endpoint publishes only public records: papers, "
+        "meetings and files without a public marker are shown to citizens. Agenda items marked non-public "
+        "stay non-public.")
 
     # staff workbench (ui/): sign-in and feedback
     staff_users: str = Field(

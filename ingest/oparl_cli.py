@@ -1,6 +1,7 @@
 """`ratsinfo sync URL`: keep the index in step with a council system's OParl endpoint.
 
-Register with ``cli.add_command(sync_command, "sync")``; also runnable alone as ``python -m ingest.oparl_cli``.
+Register with ``cli.add_command(sync_command, "sync")``; also runnable alone:
+``python -m ingest.oparl_cli URL``.
 """
 
 from __future__ import annotations
@@ -37,11 +38,13 @@ def sync_command(ctx: click.Context, url: str, full: bool, as_json: bool) -> Non
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
         ingest = report.ingest
-        click.echo(f"objects: {report.objects} ({report.added} new, {report.updated} updated, "
-                   f"{report.unchanged} unchanged, {report.deleted} deleted); files: {report.files} read, "
-                   f"{report.files_unchanged} unchanged; chunks: {ingest.chunks_embedded if ingest else 0} "
-                   f"embedded, {report.chunks_removed + (ingest.chunks_removed if ingest else 0)} removed; "
-                   f"{report.requests} requests in {report.seconds:.1f}s")
+        click.echo(
+            f"objects: {report.objects} ({report.added} new, {report.updated} updated, "
+            f"{report.unchanged} unchanged, {report.deleted} deleted); files: {report.files} read, "
+            f"{report.files_unchanged} unchanged; chunks: {ingest.chunks_embedded if ingest else 0} "
+            f"embedded, {report.chunks_removed + (ingest.chunks_removed if ingest else 0)} removed; "
+            f"{report.requests} requests in {report.seconds:.1f}s"
+        )
         for file_id, reason in report.skipped_files:
             click.echo(f"skipped: {file_id}: {reason}")
         for object_id, reason in report.errors:

@@ -34,16 +34,15 @@ PAGE_SIZE = {"paper": 2, "meeting": 1, "organization": 10}
 
 # file number -> behaviour; numbers not listed answer 404 (the corpus has no content for them)
 FILE_CONTENT: dict[str, tuple[str, Path]] = {
-    "10011": ("text/plain; charset=utf-8", OPARL / "files" / "karlsruhe_file_10011.txt"),
     "662089": ("text/plain; charset=utf-8", FIXTURES / "karlsruhe_file_662089.txt"),
     "655629": ("text/plain; charset=utf-8", OPARL / "files" / "karlsruhe_file_655629.txt"),
-    "676175": ("text/plain; charset=utf-8", OPARL / "files" / "karlsruhe_file_676175.txt"),
-    "665262": ("application/pdf",
-               FIXTURES / "ahnsen_2026-03-26_niederschrift_gemeinderat_ahnsen_sitzung_17.pdf"),
-    "664558": ("application/pdf", FIXTURES / "erlangen_sbr_2025-03-11_Einladung_Einladung_1_Sitzung_Buechenbach.pdf"),
+    "665262": (
+        "application/pdf",
+        FIXTURES / "erlangen_sbr_2025-03-11_Einladung_Einladung_1_Sitzung_Buechenbach.pdf",
+    ),
 }
 INLINE_TEXT = {"10212": FIXTURES / "karlsruhe_file_10212.txt"}  # served as File.text, no download needed
-FLAKY_FILE = "664558"  # 500, 500, then the content
+FLAKY_FILE = "662089"  # 500, 500, then the content
 SLOW_FILE = "658374"  # answers after --slow-seconds
 HUGE_FILE = "658375"  # --huge-mb of bytes
 
@@ -74,22 +73,33 @@ class Fixtures:
 
     def reset(self) -> None:
         with self.lock:
-            self.objects: dict[str, dict[str, dict[str, Any]]] = {"paper": {}, "meeting": {}, "organization": {}}
+            self.objects: dict[str, dict[str, dict[str, Any]]] = {
+                "paper": {},
+                "meeting": {},
+                "organization": {},
+            }
             for path in sorted(OPARL.glob("karlsruhe_*.json")):
                 obj = json.loads(path.read_text(encoding="utf-8"))
                 kind = "paper" if "_paper_" in path.name else "meeting"
                 self.objects[kind][obj["id"]] = obj
             for paper in self.objects["paper"].values():
-                for file in [*(paper.get("mainFile") and [paper["mainFile"]] or []), *paper.get("auxiliaryFile", [])]:
+                for file in [
+                    *(paper.get("mainFile") and [paper["mainFile"]] or []),
+                    *paper.get("auxiliaryFile", []),
+                ]:
                     number = _file_number(file["id"])
                     if number in INLINE_TEXT:
                         file["text"] = INLINE_TEXT[number].read_text(encoding="utf-8")
             for key, name in ORGANIZATIONS.items():
                 org_id = f"{REAL_BASE}/bodies/0001/organizations/{key}"
                 self.objects["organization"][org_id] = {
-                    "id": org_id, "type": "https://schema.oparl.org/1.1/Organization", "name": name,
-                    "body": f"{REAL_BASE}/bodies/0001", "created": "2016-10-12T09:08:40+02:00",
-                    "modified": "2025-03-03T13:33:42+01:00"}
+                    "id": org_id,
+                    "type": "https://schema.oparl.org/1.1/Organization",
+                    "name": name,
+                    "body": f"{REAL_BASE}/bodies/0001",
+                    "created": "2016-10-12T09:08:40+02:00",
+                    "modified": "2025-03-03T13:33:42+01:00",
+                }
             self.flaky_calls = 0
             self.log: list[str] = []
             self.hold: str | None = None
@@ -115,8 +125,13 @@ class Fixtures:
             if not found:
                 raise KeyError(object_id)
             kind, obj = found
-            self.objects[kind][object_id] = {"id": obj["id"], "type": obj["type"], "created": obj.get("created"),
-                                             "modified": _now(), "deleted": True}
+            self.objects[kind][object_id] = {
+                "id": obj["id"],
+                "type": obj["type"],
+                "created": obj.get("created"),
+                "modified": _now(),
+                "deleted": True,
+            }
 
     def files(self) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
@@ -158,7 +173,7 @@ class Handler(BaseHTTPRequestHandler):
         self._send(status, text.encode("utf-8"))
 
     def _real_id(self, path: str) -> str:
-        return REAL_BASE + path[len("/oparl"):]
+        return REAL_BASE + path[len("/oparl") :]
 
     # -- requests --------------------------------------------------------------------------------
     def do_POST(self) -> None:  # noqa: N802 - stdlib name
@@ -216,16 +231,29 @@ class Handler(BaseHTTPRequestHandler):
             self._object(path)
 
     def _system(self) -> dict[str, Any]:
-        return {"id": f"{REAL_BASE}/system", "type": "https://schema.oparl.org/1.1/System",
-                "oparlVersion": "https://schema.oparl.org/1.1/", "name": "OParl test server (Karlsruhe fixtures)",
-                "body": f"{REAL_BASE}/bodies"}
+        return {
+            "id": f"{REAL_BASE}/system",
+            "type": "https://schema.oparl.org/1.1/System",
+            "oparlVersion": "https://schema.oparl.org/1.1/",
+            "name": "OParl test server (Karlsruhe fixtures)",
+            "body": f"{REAL_BASE}/bodies",
+        }
 
     def _body(self) -> dict[str, Any]:
         base = f"{REAL_BASE}/bodies/0001"
-        return {"id": base, "type": "https://schema.oparl.org/1.1/Body", "system": f"{REAL_BASE}/system",
-                "name": "Stadt Karlsruhe", "shortName": "Karlsruhe", "organization": f"{base}/organizations",
-                "meeting": f"{base}/meetings", "paper": f"{base}/papers", "person": f"{base}/people",
-                "created": "2016-10-12T09:08:40+02:00", "modified": "2025-03-03T13:33:42+01:00"}
+        return {
+            "id": base,
+            "type": "https://schema.oparl.org/1.1/Body",
+            "system": f"{REAL_BASE}/system",
+            "name": "Stadt Karlsruhe",
+            "shortName": "Karlsruhe",
+            "organization": f"{base}/organizations",
+            "meeting": f"{base}/meetings",
+            "paper": f"{base}/papers",
+            "person": f"{base}/people",
+            "created": "2016-10-12T09:08:40+02:00",
+            "modified": "2025-03-03T13:33:42+01:00",
+        }
 
     def _list(self, kind: str, path: str, query: dict[str, str]) -> None:
         world = self.server.world
@@ -241,7 +269,9 @@ class Handler(BaseHTTPRequestHandler):
             objects = [o for o in objects if o.get("modified") and _when(o["modified"]) >= cut]
         self._json(self._page(objects, path, query, PAGE_SIZE[kind]))
 
-    def _page(self, objects: list[Any], path: str, query: dict[str, str], default_size: int) -> dict[str, Any]:
+    def _page(
+        self, objects: list[Any], path: str, query: dict[str, str], default_size: int
+    ) -> dict[str, Any]:
         size = int(query.get("limit") or default_size)
         page = int(query.get("page") or 1)
         pages = max(1, -(-len(objects) // size))
@@ -253,10 +283,16 @@ class Handler(BaseHTTPRequestHandler):
         links = {"first": link(1), "last": link(pages)}
         if page < pages:
             links["next"] = link(page + 1)
-        return {"data": objects[(page - 1) * size: page * size],
-                "pagination": {"totalElements": len(objects), "elementsPerPage": size, "currentPage": page,
-                               "totalPages": pages},
-                "links": links}
+        return {
+            "data": objects[(page - 1) * size : page * size],
+            "pagination": {
+                "totalElements": len(objects),
+                "elementsPerPage": size,
+                "currentPage": page,
+                "totalPages": pages,
+            },
+            "links": links,
+        }
 
     def _object(self, path: str) -> None:
         world = self.server.world

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -47,6 +48,16 @@ def load(argv: list[str]) -> Resources:
     data_dir = data_dir_argument(argv)
     settings = Settings(data_dir=data_dir) if data_dir else Settings()
     assistant = _assistant(str(settings.data_dir.resolve()))
-    feedback = FeedbackStore.from_settings(settings)
-    return Resources(settings=settings, assistant=assistant, feedback=_feedback_store(str(feedback.path)),
+    return Resources(settings=settings, assistant=assistant,
+                     feedback=_feedback_store(str(FeedbackStore.path_for(settings).resolve())),
                      staff=StaffDirectory.from_spec(settings.staff_users))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _documents(_assistant: Assistant, data_dir: str, generation: int) -> list[dict[str, Any]]:
+    return _assistant.documents()
+
+
+def documents(res: Resources) -> list[dict[str, Any]]:
+    """The indexed documents (for filter options), re-read only when the index generation changes."""
+    return _documents(res.assistant, str(res.settings.data_dir.resolve()), res.assistant.store.generation)

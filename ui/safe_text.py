@@ -3,7 +3,8 @@
 Streamlit renders markdown; without ``unsafe_allow_html`` it drops raw HTML, but it would still fetch
 ``![x](http://…)`` images, follow link syntax and expand ``:directives:``. Every ASCII punctuation character
 of untrusted text is therefore backslash-escaped (CommonMark treats ``\\<`` ``\\[`` ``\\!`` … as literal
-characters), so ``<script>``, ``<img onerror=…>`` and image syntax show up as the text they are. The only
+characters), so ``<script>``, ``<img onerror=…>`` and image syntax show up as the text they are. Bare URLs
+would still become clickable (GFM autolinks), so a zero-width space goes after ``://`` and ``www``. The only
 markdown we add ourselves is ``**bold**`` around a highlighted quote.
 """
 
@@ -13,11 +14,14 @@ import re
 
 _PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&\"'@%;,?/])")
 _WORD = re.compile(r"\w")
+_AUTOLINK = re.compile(r"(://|\bwww(?=\.))", re.IGNORECASE)
+ZWSP = "\u200b"
 
 
 def escape_markdown(text: str) -> str:
     """``text`` as markdown that renders exactly as the text (line breaks kept)."""
-    escaped = _PUNCTUATION.sub(r"\\\1", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _AUTOLINK.sub(lambda m: m.group(1) + ZWSP, text.replace("\r\n", "\n").replace("\r", "\n"))
+    escaped = _PUNCTUATION.sub(r"\\\1", text)
     return "  \n".join(escaped.split("\n"))
 
 

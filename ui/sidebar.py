@@ -8,9 +8,8 @@ from typing import Any
 import streamlit as st
 
 from assistant.models import SearchFilters
-from ui import signin, state
+from ui import resources, signin, state
 from ui.i18n import LANGUAGES, t
-from ui.resources import Resources
 
 PAGES = ("chat", "feedback", "ingest")
 
@@ -26,7 +25,7 @@ def _parse_date(value: Any) -> date | None:
         return None
 
 
-def render(res: Resources) -> tuple[str, SearchFilters]:
+def render(res: resources.Resources) -> tuple[str, SearchFilters]:
     """Draw the sidebar; returns the chosen page and the filters for retrieval."""
     with st.sidebar:
         st.selectbox(t(state.lang(), "language"), list(LANGUAGES), key="lang",
@@ -36,13 +35,14 @@ def render(res: Resources) -> tuple[str, SearchFilters]:
         page = "chat"
         if state.staff_user():
             page = st.radio(t(lang, "page"), PAGES, key="page", format_func=lambda p: t(lang, f"page_{p}"))
-        documents = res.assistant.documents()
+        documents = resources.documents(res)
         if not state.sees_nonpublic():  # a citizen does not even learn the names of non-public bodies
             documents = [d for d in documents if d.get("public") is True]
         st.header(t(lang, "filters"))
         types = st.multiselect(t(lang, "document_type"), _options(documents, "document_type"),
-                               key="filter_types")
-        bodies = st.multiselect(t(lang, "body"), _options(documents, "body"), key="filter_bodies")
+                               key="filter_types", placeholder=t(lang, "choose"))
+        bodies = st.multiselect(t(lang, "body"), _options(documents, "body"), key="filter_bodies",
+                                placeholder=t(lang, "choose"))
         dates = [d for d in (_parse_date(x.get("date")) for x in documents if x.get("date")) if d]
         lowest, highest = (min(dates), max(dates)) if dates else (None, None)
         date_from = st.date_input(t(lang, "date_from"), value=None, min_value=lowest, max_value=highest,

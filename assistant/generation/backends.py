@@ -34,7 +34,8 @@ _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
 
 
 def _missing(package: str, extra: str) -> ConfigurationError:
-    return ConfigurationError(f"{package} is not installed; install it with: pip install 'ratsinfo-assistant[{extra}]'")
+    return ConfigurationError(f"{package} is not installed; install it with: "
+                              f"pip install 'ratsinfo-assistant[{extra}]'")
 
 
 class LlamaCppChatModel(BaseChatModel):
@@ -51,12 +52,12 @@ class LlamaCppChatModel(BaseChatModel):
     def load(cls, path: Path, *, n_ctx: int = 4096, max_tokens: int = 400, temperature: float = 0.0,
              n_threads: int | None = None) -> LlamaCppChatModel:
         """Load the GGUF now (explicit warm-up; takes seconds for small models)."""
+        if not Path(path).is_file():
+            raise ConfigurationError(f"GGUF model file not found: {path}")
         try:
             from llama_cpp import Llama
         except ImportError as exc:
             raise _missing("llama-cpp-python", "local-llm") from exc
-        if not Path(path).is_file():
-            raise ConfigurationError(f"GGUF model file not found: {path}")
         client = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=n_threads, verbose=False)
         return cls(client=client, model_path=str(path), max_tokens=max_tokens, temperature=temperature)
 
@@ -66,7 +67,8 @@ class LlamaCppChatModel(BaseChatModel):
 
     def _payload(self, messages: list[BaseMessage], stop: list[str] | None) -> dict[str, Any]:
         chat = [{"role": _ROLES.get(m.type, "user"), "content": m.text} for m in messages]
-        return {"messages": chat, "max_tokens": self.max_tokens, "temperature": self.temperature, "stop": stop}
+        return {"messages": chat, "max_tokens": self.max_tokens, "temperature": self.temperature,
+                "stop": stop}
 
     def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
                   run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> ChatResult:
@@ -75,7 +77,8 @@ class LlamaCppChatModel(BaseChatModel):
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
 
     def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,
-                run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+                run_manager: CallbackManagerForLLMRun | None = None,
+                **kwargs: Any) -> Iterator[ChatGenerationChunk]:
         for part in self.client.create_chat_completion(**self._payload(messages, stop), stream=True):
             text = part["choices"][0].get("delta", {}).get("content") or ""
             if text:
@@ -109,11 +112,13 @@ def build_chat_model(settings: Settings) -> BaseChatModel:
     backend = settings.answer_backend
     if backend == "openai":
         if not settings.llm_model and not settings.llm_base_url:
-            raise ConfigurationError("answer_backend=openai needs RATSINFO_LLM_MODEL (and usually RATSINFO_LLM_BASE_URL)")
+            raise ConfigurationError("answer_backend=openai needs RATSINFO_LLM_MODEL "
+                                     "(and usually RATSINFO_LLM_BASE_URL)")
         return _openai(settings, settings.llm_base_url)
     if backend == "ollama":
         if not settings.llm_model:
-            raise ConfigurationError("answer_backend=ollama needs RATSINFO_LLM_MODEL, e.g. qwen2.5:7b-instruct")
+            raise ConfigurationError("answer_backend=ollama needs RATSINFO_LLM_MODEL, "
+                                     "e.g. qwen2.5:7b-instruct")
         try:
             from langchain_ollama import ChatOllama
         except ImportError as exc:
@@ -125,7 +130,9 @@ def build_chat_model(settings: Settings) -> BaseChatModel:
         if settings.llm_base_url:
             return _openai(settings, settings.llm_base_url)
         if not settings.llm_gguf_path:
-            raise ConfigurationError("answer_backend=llamacpp needs RATSINFO_LLM_GGUF_PATH or RATSINFO_LLM_BASE_URL")
+            raise ConfigurationError("answer_backend=llamacpp needs RATSINFO_LLM_GGUF_PATH "
+                                     "or RATSINFO_LLM_BASE_URL")
         return LlamaCppChatModel.load(Path(settings.llm_gguf_path), n_ctx=settings.llm_context_tokens,
-                                      max_tokens=settings.llm_max_tokens, temperature=settings.llm_temperature)
+                                      max_tokens=settings.llm_max_tokens,
+                                      temperature=settings.llm_temperature)
     raise ConfigurationError(f"answer_backend={backend!r} has no chat model")

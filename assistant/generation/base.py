@@ -123,7 +123,8 @@ class AnswerStream(Iterator[str]):
         return self._answer
 
 
-def open_stream(generator: AnswerGenerator, question: str, hits: Sequence[Hit], language: str) -> AnswerStream:
+def open_stream(generator: AnswerGenerator, question: str, hits: Sequence[Hit],
+                language: str) -> AnswerStream:
     """An ``AnswerStream`` for any generator (the extractive one computes its answer once at the end)."""
     stream = generator.stream(question, hits, language)
     if isinstance(stream, AnswerStream):

@@ -184,7 +184,7 @@ class GroundingGuard:
         """The guarded answer for the model output ``raw``."""
         claims = split_claims(sanitize(raw))
         plain = " ".join(c.text for c in claims)
-        wrong_language = (len(plain.split()) >= _MIN_WORDS_FOR_LANGUAGE and detect_language(plain) != language)
+        wrong_language = len(plain.split()) >= _MIN_WORDS_FOR_LANGUAGE and detect_language(plain) != language
         verdicts = [Verdict(c, f"not in the language of the question ({language})", {}, hard=True)
                     if wrong_language else self.check(c, hits, language) for c in claims]
         kept = [v for v in verdicts if v.reason is None or (self.mode == "mark" and not v.hard)]
@@ -230,9 +230,10 @@ class GroundingGuard:
 
 def fallback_answer(fallback: AnswerGenerator, question: str, hits: Sequence[Hit], language: str,
                     notice: str, *, dropped: tuple[str, ...] = ()) -> Answer:
-    """The fallback answerer's answer, prefixed with ``notice`` and flagged ``fallback=True``."""
+    """The fallback answerer's answer (markup stripped), prefixed with ``notice``, ``fallback=True``."""
     base = fallback.answer(question, hits, language)
-    return replace(base, text=f"{notice}\n\n{base.text}", fallback=True, dropped_sentences=dropped)
+    text = sanitize(base.text)  # verbatim quotes may carry a passage's markdown image or HTML
+    return replace(base, text=f"{notice}\n\n{text}", fallback=True, dropped_sentences=dropped)
 
 
 def _is_refusal(text: str, language: str) -> bool:

@@ -6,10 +6,10 @@ can report it per object and carry on.
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import random
-import socket
 import threading
 import time
 import urllib.error
@@ -58,10 +58,14 @@ class ClientConfig:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ClientConfig:
-        return cls(requests_per_second=settings.oparl_requests_per_second,
-                   concurrency=max(1, settings.oparl_concurrency), timeout_s=settings.oparl_timeout_s,
-                   max_retries=max(0, settings.oparl_max_retries), backoff_s=settings.oparl_backoff_s,
-                   max_file_bytes=int(settings.oparl_max_file_mb * 2**20))
+        return cls(
+            requests_per_second=settings.oparl_requests_per_second,
+            concurrency=max(1, settings.oparl_concurrency),
+            timeout_s=settings.oparl_timeout_s,
+            max_retries=max(0, settings.oparl_max_retries),
+            backoff_s=settings.oparl_backoff_s,
+            max_file_bytes=int(settings.oparl_max_file_mb * 2**20),
+        )
 
 
 @dataclass(frozen=True)
@@ -153,7 +157,9 @@ class OParlClient:
             except _Retryable as exc:
                 if attempt >= self.config.max_retries:
                     tries = attempt + 1
-                    raise FetchError(url, f"{exc.reason} (gave up after {tries} attempts)", exc.status) from None
+                    raise FetchError(
+                        url, f"{exc.reason} (gave up after {tries} attempts)", exc.status
+                    ) from None
                 wait = exc.wait_s if exc.wait_s is not None else self.config.backoff_s * 2**attempt
                 wait = min(wait, _MAX_RETRY_AFTER_S) * (1.0 + 0.1 * random.random())
                 log.info("retrying %s in %.2fs: %s", url, wait, exc.reason)
@@ -174,19 +180,18 @@ class OParlClient:
                 return Download(url, data, content_type if response.headers.get("Content-Type") else "")
         except urllib.error.HTTPError as exc:
             if exc.code == 429 or exc.code >= 500:
-                raise _Retryable(f"HTTP {exc.code}", exc.code, _retry_after(exc.headers.get("Retry-After"))) \
-                    from None
+                raise _Retryable(
+                    f"HTTP {exc.code}", exc.code, _retry_after(exc.headers.get("Retry-After"))
+                ) from None
             raise FetchError(url, f"HTTP {exc.code} {exc.reason}", exc.code) from None
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise _Retryable(f"timed out after {self.config.timeout_s:g}s") from None
         except urllib.error.URLError as exc:
-            if isinstance(exc.reason, (TimeoutError, socket.timeout)):
+            if isinstance(exc.reason, TimeoutError):
                 raise _Retryable(f"timed out after {self.config.timeout_s:g}s") from None
             raise _Retryable(f"connection failed ({exc.reason})") from None
-        except (ConnectionError, OSError) as exc:
-            if isinstance(exc, FetchError):
-                raise
-            raise _Retryable(f"connection failed ({exc})") from None
+        except (ConnectionError, OSError, http.client.HTTPException) as exc:
+            raise _Retryable(f"connection failed ({exc.__class__.__name__}: {exc})") from None
 
     @staticmethod
     def _read(response: Any, url: str, limit: int | None) -> bytes:

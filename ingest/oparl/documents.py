@@ -21,11 +21,18 @@ from ingest.parsers.metadata import parse_date
 
 # (meeting field, document type of the files in it)
 MEETING_FILE_ROLES: tuple[tuple[str, str], ...] = (
-    ("invitation", "Einladung"), ("resultsProtocol", "Niederschrift"),
-    ("verbatimProtocol", "Wortprotokoll"), ("auxiliaryFile", "Anlage"),
+    ("invitation", "Einladung"),
+    ("resultsProtocol", "Niederschrift"),
+    ("verbatimProtocol", "Wortprotokoll"),
+    ("auxiliaryFile", "Anlage"),
 )
-_SUFFIX_BY_TYPE = {"application/pdf": ".pdf", "text/plain": ".txt", "text/markdown": ".md", "text/html": ".html",
-                   "application/xhtml+xml": ".html"}
+_SUFFIX_BY_TYPE = {
+    "application/pdf": ".pdf",
+    "text/plain": ".txt",
+    "text/markdown": ".md",
+    "text/html": ".html",
+    "application/xhtml+xml": ".html",
+}
 
 
 def type_name(obj: dict[str, Any]) -> str:
@@ -74,9 +81,16 @@ def _content_hash(text: str, meta: dict[str, Any]) -> str:
 def _document(obj_id: str, title: str, sections: list[Section], **meta: Any) -> SourceDocument:
     text = "\n\n".join(s.text for s in sections)
     content = {**meta, "title": title, "public_sections": [s.public for s in sections]}
-    return SourceDocument(document_id=document_id_for(obj_id), source=obj_id, source_path=obj_id, title=title,
-                          pages=(Page(None, text),), content_hash=_content_hash(text, content),
-                          sections=tuple(sections), **meta)
+    return SourceDocument(
+        document_id=document_id_for(obj_id),
+        source=obj_id,
+        source_path=obj_id,
+        title=title,
+        pages=(Page(None, text),),
+        content_hash=_content_hash(text, content),
+        sections=tuple(sections),
+        **meta,
+    )
 
 
 def _names(ids: list[Any], lookups: Lookups) -> list[str]:
@@ -90,17 +104,25 @@ def paper_files(paper: dict[str, Any]) -> list[tuple[dict[str, Any], bool]]:
     return main + [(f, False) for f in as_list(paper.get("auxiliaryFile")) if isinstance(f, dict)]
 
 
-def meeting_files(meeting: dict[str, Any], public_api: bool = False) -> list[tuple[dict[str, Any], str, bool]]:
+def meeting_files(
+    meeting: dict[str, Any], public_api: bool = False
+) -> list[tuple[dict[str, Any], str | None, bool]]:
     """(file, document type, restricted) of a meeting and of its agenda items (attachments are 'Anlage').
 
     ``restricted``: the file belongs to an agenda item not known to be public, so it is never public.
     """
-    files = [(f, doc_type, False) for key, doc_type in MEETING_FILE_ROLES
-             for f in as_list(meeting.get(key)) if isinstance(f, dict)]
+    files: list[tuple[dict[str, Any], str | None, bool]] = [
+        (f, doc_type, False)
+        for key, doc_type in MEETING_FILE_ROLES
+        for f in as_list(meeting.get(key))
+        if isinstance(f, dict)
+    ]
     for item in as_list(meeting.get("agendaItem")):
         if isinstance(item, dict):
             restricted = item.get("public") is False or (item.get("public") is not True and not public_api)
-            files += [(f, "Anlage", restricted) for f in as_list(item.get("auxiliaryFile")) if isinstance(f, dict)]
+            files += [
+                (f, "Anlage", restricted) for f in as_list(item.get("auxiliaryFile")) if isinstance(f, dict)
+            ]
     return files
 
 
@@ -136,14 +158,26 @@ def paper_document(paper: dict[str, Any], lookups: Lookups) -> tuple[SourceDocum
             publics.append(lookups.agenda_item_public(str(consultation["agendaItem"])))
     files = paper_files(paper)
     if files:
-        lines.append("Dokumente: " + "; ".join(str(f.get("name") or f.get("fileName") or "") for f, _ in files))
+        lines.append(
+            "Dokumente: " + "; ".join(str(f.get("name") or f.get("fileName") or "") for f, _ in files)
+        )
     public = _public(publics, lookups.public_api)
     date = parse_date(str(paper.get("date") or ""))
     reference = str(paper["reference"]) if paper.get("reference") else None
     section = Section(heading=title, path=(title,), text="\n".join(lines))
-    document = _document(str(paper["id"]), title, [section], reference=reference, document_type=paper_type,
-                         date=date, body=lookups.body_name, public=public)
-    return document, Inherited(str(paper["id"]), title, reference, paper_type, date, lookups.body_name, public)
+    document = _document(
+        str(paper["id"]),
+        title,
+        [section],
+        reference=reference,
+        document_type=paper_type,
+        date=date,
+        body=lookups.body_name,
+        public=public,
+    )
+    return document, Inherited(
+        str(paper["id"]), title, reference, paper_type, date, lookups.body_name, public
+    )
 
 
 def _public(flags: list[bool | None], public_api: bool) -> bool | None:
@@ -154,11 +188,13 @@ def _public(flags: list[bool | None], public_api: bool) -> bool | None:
     return True if public_api else None
 
 
-def meeting_document(meeting: dict[str, Any], lookups: Lookups,
-                     ctx: ParseContext) -> tuple[SourceDocument, Inherited]:
+def meeting_document(
+    meeting: dict[str, Any], lookups: Lookups, ctx: ParseContext
+) -> tuple[SourceDocument, Inherited]:
     """Sections from the foundation's OParl parser; metadata and fail-closed public flags from OParl."""
-    parsed = parse_bytes(json.dumps(meeting, ensure_ascii=False).encode("utf-8"), "meeting.json",
-                         str(meeting["id"]), ctx)
+    parsed = parse_bytes(
+        json.dumps(meeting, ensure_ascii=False).encode("utf-8"), "meeting.json", str(meeting["id"]), ctx
+    )
     title = parsed.title
     committee = ", ".join(_names(as_list(meeting.get("organization")), lookups)) or None
     items = [i for i in as_list(meeting.get("agendaItem")) if isinstance(i, dict)]
@@ -175,8 +211,16 @@ def meeting_document(meeting: dict[str, Any], lookups: Lookups,
             sections.append(section)
     date = parse_date(str(meeting.get("start") or meeting.get("end") or "")[:10])
     body = committee or lookups.body_name
-    document = _document(str(meeting["id"]), title, sections, reference=None, document_type="Sitzung",
-                         date=date, body=body, public=public)
+    document = _document(
+        str(meeting["id"]),
+        title,
+        sections,
+        reference=None,
+        document_type="Sitzung",
+        date=date,
+        body=body,
+        public=public,
+    )
     return document, Inherited(str(meeting["id"]), title, None, "Sitzung", date, body, public)
 
 
@@ -191,16 +235,24 @@ def file_name_for(file: dict[str, Any], content_type: str) -> str:
     return base
 
 
-def file_document(file: dict[str, Any], data: bytes, name: str, parent: Inherited, doc_type: str | None,
-                  ctx: ParseContext) -> SourceDocument:
+def file_document(
+    file: dict[str, Any], data: bytes, name: str, parent: Inherited, doc_type: str | None, ctx: ParseContext
+) -> SourceDocument:
     """Parse a file's bytes (or its OParl ``text``) and give it the parent's metadata."""
     file_id = str(file["id"])
     parsed = parse_bytes(data, name, file_id, ctx)
     label = str(file.get("name") or file.get("fileName") or "Datei")
     date = parse_date(str(file.get("date") or "")) or parent.date
-    return replace(parsed, source=file_id, title=f"{parent.parent_title} – {label}",
-                   reference=parent.reference, document_type=doc_type, date=date, body=parent.body,
-                   public=parent.public)
+    return replace(
+        parsed,
+        source=file_id,
+        title=f"{parent.parent_title} – {label}",
+        reference=parent.reference,
+        document_type=doc_type,
+        date=date,
+        body=parent.body,
+        public=parent.public,
+    )
 
 
 def file_checksum(file: dict[str, Any]) -> str:

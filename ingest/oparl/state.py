@@ -63,7 +63,9 @@ class SyncState:
         except BlockingIOError:
             self._lock_file.close()
             self._lock_file = None
-            raise SyncLockedError(f"another sync is running on {path.parent} (lock {path.name}.lock)") from None
+            raise SyncLockedError(
+                f"another sync is running on {path.parent} (lock {path.name}.lock)"
+            ) from None
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
@@ -97,16 +99,26 @@ class SyncState:
 
     # -- objects ---------------------------------------------------------------------------------
     def object(self, object_id: str) -> ObjectState | None:
-        row = self._db.execute("SELECT modified, document_id, file_ids FROM objects WHERE object_id=?",
-                               (object_id,)).fetchone()
+        row = self._db.execute(
+            "SELECT modified, document_id, file_ids FROM objects WHERE object_id=?", (object_id,)
+        ).fetchone()
         return ObjectState(row[0], row[1], tuple(json.loads(row[2]))) if row else None
 
-    def save_object(self, object_id: str, body_id: str, kind: str, modified: str, document_id: str | None,
-                    file_ids: list[str]) -> None:
+    def save_object(
+        self,
+        object_id: str,
+        body_id: str,
+        kind: str,
+        modified: str,
+        document_id: str | None,
+        file_ids: list[str],
+    ) -> None:
         with self._db:
             self._db.execute("BEGIN IMMEDIATE")
-            self._db.execute("INSERT OR REPLACE INTO objects VALUES (?,?,?,?,?,?)",
-                             (object_id, body_id, kind, modified, document_id, json.dumps(file_ids)))
+            self._db.execute(
+                "INSERT OR REPLACE INTO objects VALUES (?,?,?,?,?,?)",
+                (object_id, body_id, kind, modified, document_id, json.dumps(file_ids)),
+            )
             self._db.execute("DELETE FROM failed WHERE object_id=?", (object_id,))
 
     def forget_object(self, object_id: str) -> None:
@@ -120,20 +132,41 @@ class SyncState:
         self._write("INSERT OR REPLACE INTO failed VALUES (?,?,?,?)", object_id, body_id, kind, reason)
 
     def failed_objects(self, body_id: str) -> list[tuple[str, str]]:
-        return [(r[0], r[1]) for r in
-                self._db.execute("SELECT object_id, kind FROM failed WHERE body_id=?", (body_id,))]
+        return [
+            (r[0], r[1])
+            for r in self._db.execute("SELECT object_id, kind FROM failed WHERE body_id=?", (body_id,))
+        ]
 
     # -- files -----------------------------------------------------------------------------------
     def file(self, file_id: str) -> FileState | None:
         row = self._db.execute(
             "SELECT modified, checksum, status, reason, parent_id, document_id FROM files WHERE file_id=?",
-            (file_id,)).fetchone()
+            (file_id,),
+        ).fetchone()
         return FileState(*row) if row else None
 
-    def save_file(self, file_id: str, parent_id: str, modified: str, checksum: str, status: str, reason: str,
-                  document_id: str | None, file_json: str) -> None:
-        self._write("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?)", file_id, parent_id, modified,
-                    checksum, status, reason, document_id, file_json)
+    def save_file(
+        self,
+        file_id: str,
+        parent_id: str,
+        modified: str,
+        checksum: str,
+        status: str,
+        reason: str,
+        document_id: str | None,
+        file_json: str,
+    ) -> None:
+        self._write(
+            "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?)",
+            file_id,
+            parent_id,
+            modified,
+            checksum,
+            status,
+            reason,
+            document_id,
+            file_json,
+        )
 
     def forget_file(self, file_id: str) -> None:
         self._write("DELETE FROM files WHERE file_id=?", file_id)
@@ -144,8 +177,15 @@ class SyncState:
         yield from [(r[0], r[1], r[2]) for r in rows]
 
     def counts(self) -> dict[str, int]:
-        out = {f"objects_{k}": n for k, n in self._db.execute("SELECT kind, count(*) FROM objects GROUP BY kind")}
-        out.update({f"files_{k}": n for k, n in self._db.execute("SELECT status, count(*) FROM files GROUP BY status")})
+        out = {
+            f"objects_{k}": n for k, n in self._db.execute("SELECT kind, count(*) FROM objects GROUP BY kind")
+        }
+        out.update(
+            {
+                f"files_{k}": n
+                for k, n in self._db.execute("SELECT status, count(*) FROM files GROUP BY status")
+            }
+        )
         return out
 
     # -- lookups for metadata ----------------------------------------------------------------------
@@ -156,18 +196,30 @@ class SyncState:
         row = self._db.execute("SELECT name FROM organizations WHERE org_id=?", (org_id,)).fetchone()
         return row[0] if row else None
 
-    def save_meeting(self, meeting_id: str, name: str, start: str, organizations: list[str],
-                     items: list[tuple[str, bool | None]]) -> None:
+    def save_meeting(
+        self,
+        meeting_id: str,
+        name: str,
+        start: str,
+        organizations: list[str],
+        items: list[tuple[str, bool | None]],
+    ) -> None:
         with self._db:
             self._db.execute("BEGIN IMMEDIATE")
-            self._db.execute("INSERT OR REPLACE INTO meetings VALUES (?,?,?,?)",
-                             (meeting_id, name, start, json.dumps(organizations)))
+            self._db.execute(
+                "INSERT OR REPLACE INTO meetings VALUES (?,?,?,?)",
+                (meeting_id, name, start, json.dumps(organizations)),
+            )
             self._db.execute("DELETE FROM agenda_items WHERE meeting_id=?", (meeting_id,))
-            self._db.executemany("INSERT OR REPLACE INTO agenda_items VALUES (?,?,?)",
-                                 [(i, meeting_id, None if p is None else int(p)) for i, p in items])
+            self._db.executemany(
+                "INSERT OR REPLACE INTO agenda_items VALUES (?,?,?)",
+                [(i, meeting_id, None if p is None else int(p)) for i, p in items],
+            )
 
     def meeting(self, meeting_id: str) -> tuple[str, str] | None:
-        row = self._db.execute("SELECT name, start FROM meetings WHERE meeting_id=?", (meeting_id,)).fetchone()
+        row = self._db.execute(
+            "SELECT name, start FROM meetings WHERE meeting_id=?", (meeting_id,)
+        ).fetchone()
         return (row[0], row[1]) if row else None
 
     def agenda_item_public(self, item_id: str) -> bool | None:

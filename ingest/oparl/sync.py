@@ -88,8 +88,16 @@ class SyncReport:
 class OParlSync:
     """Keeps one index in step with an OParl endpoint (a System or a single Body URL)."""
 
-    def __init__(self, assistant: Assistant, client: OParlClient, state: SyncState, *,
-                 public_api: bool = False, progress: bool = False, full: bool = False) -> None:
+    def __init__(
+        self,
+        assistant: Assistant,
+        client: OParlClient,
+        state: SyncState,
+        *,
+        public_api: bool = False,
+        progress: bool = False,
+        full: bool = False,
+    ) -> None:
         self.assistant = assistant
         self.client = client
         self.state = state
@@ -107,8 +115,12 @@ class OParlSync:
             root = self.client.get_json(url)
             kind = type_name(root)
             if kind == "System":
-                bodies = [b for page in self.client.iter_pages(str(root["body"])) for b in page["data"]
-                          if isinstance(b, dict)]
+                bodies = [
+                    b
+                    for page in self.client.iter_pages(str(root["body"]))
+                    for b in page["data"]
+                    if isinstance(b, dict)
+                ]
             elif kind == "Body":
                 bodies = [root]
             else:
@@ -131,14 +143,21 @@ class OParlSync:
         started = datetime.now(UTC)
         since = None if self.full else self.state.watermark(body_id)
         params = {"modified_since": since} if since else None
-        lookups = Lookups(name, self.state.organization_name, self.state.meeting,
-                          self.state.agenda_item_public, self.public_api)
+        lookups = Lookups(
+            name,
+            self.state.organization_name,
+            self.state.meeting,
+            self.state.agenda_item_public,
+            self.public_api,
+        )
         complete = True
         for org in self._list(body.get("organization"), params, f"{name}: organizations"):
             if org is None:
                 complete = False
             elif org.get("id") and not org.get("deleted"):
-                self.state.save_organization(str(org["id"]), str(org.get("name") or org.get("shortName") or ""))
+                self.state.save_organization(
+                    str(org["id"]), str(org.get("name") or org.get("shortName") or "")
+                )
         for kind in ("meeting", "paper"):
             for obj in self._list(body.get(kind), params, f"{name}: {kind}s"):
                 if obj is None:
@@ -147,8 +166,12 @@ class OParlSync:
                     yield from self._object(obj, kind, body_id, lookups)
         yield from self._retry(body_id, lookups)
         if complete:
-            self.state.complete_body(body_id, name, (started - WATERMARK_OVERLAP).isoformat(timespec="seconds"),
-                                     started.isoformat(timespec="seconds"))
+            self.state.complete_body(
+                body_id,
+                name,
+                (started - WATERMARK_OVERLAP).isoformat(timespec="seconds"),
+                started.isoformat(timespec="seconds"),
+            )
         else:
             self.report.complete = False
 
@@ -164,9 +187,15 @@ class OParlSync:
                     bar.total = total
                 for obj in page["data"]:
                     bar.update(1)
-                    bar.set_postfix(new=self.report.added, upd=self.report.updated, same=self.report.unchanged,
-                                    deleted=self.report.deleted, files=self.report.files,
-                                    errors=len(self.report.errors), refresh=False)
+                    bar.set_postfix(
+                        new=self.report.added,
+                        upd=self.report.updated,
+                        same=self.report.unchanged,
+                        deleted=self.report.deleted,
+                        files=self.report.files,
+                        errors=len(self.report.errors),
+                        refresh=False,
+                    )
                     if isinstance(obj, dict):
                         yield obj
         except FetchError as exc:
@@ -177,7 +206,9 @@ class OParlSync:
             bar.close()
 
     # -- one object ------------------------------------------------------------------------------
-    def _object(self, obj: dict[str, Any], kind: str, body_id: str, lookups: Lookups) -> Iterator[SourceDocument]:
+    def _object(
+        self, obj: dict[str, Any], kind: str, body_id: str, lookups: Lookups
+    ) -> Iterator[SourceDocument]:
         object_id = str(obj.get("id") or "")
         if not object_id:
             self.report.errors.append(("?", f"{kind} without id"))
@@ -192,17 +223,27 @@ class OParlSync:
             if known and modified and known.modified == modified:
                 self.report.unchanged += 1
                 return
+            files: list[tuple[dict[str, Any], str | None, bool]]
             if kind == "meeting":
                 items = [i for i in obj.get("agendaItem") or [] if isinstance(i, dict) and i.get("id")]
-                self.state.save_meeting(object_id, str(obj.get("name") or ""), str(obj.get("start") or "")[:10],
-                                        [str(o) for o in obj.get("organization") or []],
-                                        [(str(i["id"]), i.get("public") if isinstance(i.get("public"), bool)
-                                          else None) for i in items])
+                self.state.save_meeting(
+                    object_id,
+                    str(obj.get("name") or ""),
+                    str(obj.get("start") or "")[:10],
+                    [str(o) for o in obj.get("organization") or []],
+                    [
+                        (str(i["id"]), i.get("public") if isinstance(i.get("public"), bool) else None)
+                        for i in items
+                    ],
+                )
                 document, inherited = meeting_document(obj, lookups, self.ctx)
                 files = meeting_files(obj, self.public_api)
             else:
                 document, inherited = paper_document(obj, lookups)
-                files = [(f, (inherited.document_type if main else "Anlage"), False) for f, main in paper_files(obj)]
+                files = [
+                    (f, (inherited.document_type if main else "Anlage"), False)
+                    for f, main in paper_files(obj)
+                ]
             yield document  # resumed => the document is in the store
             downloads = self._prefetch([f for f, _, _ in files], inherited.parent_id)
             file_ids = []
@@ -233,7 +274,9 @@ class OParlSync:
 
     def _delete(self, object_id: str) -> None:
         known = self.state.object(object_id)
-        self._remove_document(known.document_id if known and known.document_id else document_id_for(object_id))
+        self._remove_document(
+            known.document_id if known and known.document_id else document_id_for(object_id)
+        )
         for file_id in known.file_ids if known else ():
             self._remove_document(document_id_for(file_id))
             self.state.forget_file(file_id)
@@ -254,9 +297,12 @@ class OParlSync:
             return False
         checksum, modified = file_checksum(file), str(file.get("modified") or "")
         return bool(checksum and known.checksum == checksum) or bool(
-            not checksum and modified and known.modified == modified)
+            not checksum and modified and known.modified == modified
+        )
 
-    def _prefetch(self, files: list[dict[str, Any]], parent_id: str) -> dict[str, Future[Download | FetchError]]:
+    def _prefetch(
+        self, files: list[dict[str, Any]], parent_id: str
+    ) -> dict[str, Future[Download | FetchError]]:
         """Start downloading the files of one object in parallel (bounded by the client's concurrency)."""
         wanted = {str(f["id"]): f for f in files if f.get("id") and not str(f.get("text") or "").strip()}
         futures = {}
@@ -280,8 +326,13 @@ class OParlSync:
                     return second
             return exc
 
-    def _file(self, file: dict[str, Any], parent: Inherited, doc_type: str | None,
-              downloads: dict[str, Future[Download | FetchError]]) -> Iterator[SourceDocument]:
+    def _file(
+        self,
+        file: dict[str, Any],
+        parent: Inherited,
+        doc_type: str | None,
+        downloads: dict[str, Future[Download | FetchError]],
+    ) -> Iterator[SourceDocument]:
         file_id = str(file["id"])
         self._tried_files.add(file_id)
         if self._unchanged(file, parent.parent_id):
@@ -294,8 +345,11 @@ class OParlSync:
                 data, name = str(file["text"]).encode("utf-8"), file_name_for(file, "text/plain")
                 self.report.files_from_text += 1
             else:
-                got = downloads[file_id].result() if file_id in downloads else FetchError(
-                    file_id, "no accessUrl or downloadUrl")
+                got = (
+                    downloads[file_id].result()
+                    if file_id in downloads
+                    else FetchError(file_id, "no accessUrl or downloadUrl")
+                )
                 if isinstance(got, FetchError):
                     raise got
                 data, name = got.data, file_name_for(file, got.content_type)
@@ -309,15 +363,33 @@ class OParlSync:
             self._file_problem(file_id, parent, modified, checksum, saved, exc.reason, permanent=True)
             return
         yield document
-        self.state.save_file(file_id, parent.parent_id, modified, checksum, "ok", "", document.document_id, saved)
+        self.state.save_file(
+            file_id, parent.parent_id, modified, checksum, "ok", "", document.document_id, saved
+        )
 
-    def _file_problem(self, file_id: str, parent: Inherited, modified: str, checksum: str, saved: str,
-                      reason: str, permanent: bool) -> None:
+    def _file_problem(
+        self,
+        file_id: str,
+        parent: Inherited,
+        modified: str,
+        checksum: str,
+        saved: str,
+        reason: str,
+        permanent: bool,
+    ) -> None:
         """Too large / unparsable files are skipped until they change; network failures are retried."""
         log.warning("file %s: %s", file_id, reason)
         (self.report.skipped_files if permanent else self.report.errors).append((file_id, reason))
-        self.state.save_file(file_id, parent.parent_id, modified, checksum, "skipped" if permanent else "failed",
-                             reason, None, saved)
+        self.state.save_file(
+            file_id,
+            parent.parent_id,
+            modified,
+            checksum,
+            "skipped" if permanent else "failed",
+            reason,
+            None,
+            saved,
+        )
 
     # -- retries of earlier failures ---------------------------------------------------------------
     def _retry(self, body_id: str, lookups: Lookups) -> Iterator[SourceDocument]:
@@ -347,5 +419,6 @@ def sync(url: str, assistant: Assistant, *, progress: bool = False, full: bool =
     settings = assistant.settings
     with open_state(assistant) as state:
         client = OParlClient(ClientConfig.from_settings(settings))
-        return OParlSync(assistant, client, state, public_api=settings.oparl_public_api, progress=progress,
-                         full=full).run(url)
+        return OParlSync(
+            assistant, client, state, public_api=settings.oparl_public_api, progress=progress, full=full
+        ).run(url)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,8 @@ def lines(path: Path, first: int, last: int) -> str:
 
 def make_hit(text: str, source: str, title: str, rank: int, *, date: str | None = None) -> Hit:
     chunk_id = hashlib.sha1(f"{source}:{text}".encode()).hexdigest()[:16]
-    chunk = Chunk(chunk_id=chunk_id, document_id=f"doc-{source}", source=source, source_path=f"/corpus/{source}",
+    chunk = Chunk(chunk_id=chunk_id, document_id=f"doc-{source}", source=source,
+                  source_path=f"/corpus/{source}",
                   title=title, section="Sachlage", section_path=(title, "Sachlage"), text=text,
                   embed_text=f"{title}\n{text}", ordinal=0, date=date, public=True)
     return Hit(chunk=chunk, score=1.0 / rank, rank=rank)  # no dense similarity: the refusal policy answers
@@ -90,7 +92,8 @@ class DownChatModel(BaseChatModel):
         raise AssertionError
 
     def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,
-                run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+                run_manager: CallbackManagerForLLMRun | None = None,
+                **kwargs: Any) -> Iterator[ChatGenerationChunk]:
         self._fail()
         yield from ()
 
@@ -102,3 +105,24 @@ def answerer(model: BaseChatModel, **kwargs: Any) -> LLMAnswerer:
 
 def fake(*responses: str) -> RecordingChatModel:
     return RecordingChatModel(responses=list(responses), seen=[])
+
+
+@pytest.fixture(scope="session")
+def corpus_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A temp data dir indexed once per session: two real fixture files and the injection fixture."""
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    root = tmp_path_factory.mktemp("llm-corpus")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for source in (FIXTURES / "aachen_regionalmarketing_vorlage.txt", FIXTURES / "karlsruhe_file_10212.txt",
+                   DATA / "injection_vorlage.txt"):
+        shutil.copy(source, corpus / source.name)
+    assistant = Assistant.from_settings(Settings(data_dir=root / "data", _env_file=None))
+    assert assistant.ingest([corpus]).chunks_added > 0
+    return root
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "llm: drives a real local LLM server (slow; needs llama-cpp-python)")

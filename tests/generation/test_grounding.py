@@ -39,13 +39,14 @@ def test_grounded_sentences_pass_and_citations_are_renumbered(hits):
 
 
 def test_marker_after_the_full_stop_belongs_to_the_sentence_before(hits):
-    answer = answerer(fake("Die Schwimmstätte wurde am 19.07.2008 geschlossen. [1]")).answer(QUESTION_DE, hits, "de")
+    model = fake("Die Schwimmstätte wurde am 19.07.2008 geschlossen. [1]")
+    answer = answerer(model).answer(QUESTION_DE, hits, "de")
     assert answer.text == "Die Schwimmstätte wurde am 19.07.2008 geschlossen [1]."
 
 
 def test_sentence_without_citation_is_dropped(hits):
-    answer = answerer(fake("Die Schwimmstätte wurde am 19.07.2008 geschlossen [1]. Sie war sehr beliebt.")).answer(
-        QUESTION_DE, hits, "de")
+    model = fake("Die Schwimmstätte wurde am 19.07.2008 geschlossen [1]. Sie war sehr beliebt.")
+    answer = answerer(model).answer(QUESTION_DE, hits, "de")
     assert answer.dropped_sentences == ("Sie war sehr beliebt.",)
     assert "beliebt" not in answer.text
     assert_every_sentence_cited(answer)
@@ -64,7 +65,8 @@ def test_only_the_passages_shown_to_the_model_count(hits):
     """Five hits retrieved, two shown: [3] was not given to the model, so it is not a valid citation."""
     model = fake("Die Vorlage wird bei der Expo Real vorgestellt [3].")
     answer = answerer(model, passages=2).answer("Wo wird die Regionalanalyse vorgestellt?", hits, "de")
-    assert answer.fallback and answer.dropped_sentences == ("Die Vorlage wird bei der Expo Real vorgestellt. [3]",)
+    assert answer.fallback
+    assert answer.dropped_sentences == ("Die Vorlage wird bei der Expo Real vorgestellt. [3]",)
     assert len(answer.hits) == 3
 
 
@@ -86,7 +88,8 @@ def test_english_number_and_date_formats_match_the_german_passage(hits):
 
 
 def test_answer_in_the_wrong_language_falls_back(hits):
-    model = fake("Die Schwimmstätte hat bis zu ihrer Schließung am 19.07.2008 funktioniert, das ist sicher [1].")
+    model = fake("Die Schwimmstätte hat bis zu ihrer Schließung am 19.07.2008 funktioniert, "
+                 "das ist sicher [1].")
     answer = answerer(model).answer(QUESTION_EN, hits, "en")
     assert answer.fallback and answer.generator == "extractive"
     assert answer.text.startswith("Note: the generated answer could not be verified")
@@ -136,7 +139,8 @@ def test_injection_dropped_while_the_real_content_stays(injection_hits):
 def test_mark_mode_keeps_unverified_sentences_tagged(hits):
     model = fake("Die Schwimmstätte wurde am 19.07.2008 geschlossen [1]. Sie war sehr beliebt.")
     answer = answerer(model, mode="mark").answer(QUESTION_DE, hits, "de")
-    assert answer.text == "Die Schwimmstätte wurde am 19.07.2008 geschlossen [1]. Sie war sehr beliebt. [nicht belegt]"
+    assert answer.text == ("Die Schwimmstätte wurde am 19.07.2008 geschlossen [1]. "
+                           "Sie war sehr beliebt. [nicht belegt]")
     assert answer.dropped_sentences == ()
 
 
@@ -166,7 +170,8 @@ def test_server_down_falls_back_with_one_line_notice(hits):
     assert model.calls == 3  # first try + 2 retries
     assert answer.fallback and answer.generator == "extractive"
     notice = answer.text.splitlines()[0]
-    assert notice == ("Hinweis: Das Sprachmodell ist nicht verfügbar (the openai server at http://127.0.0.1:9/v1 "
+    assert notice == ("Hinweis: Das Sprachmodell ist nicht verfügbar "
+                      "(the openai server at http://127.0.0.1:9/v1 "
                       "is not reachable); hier die passenden Stellen im Wortlaut.")
 
 

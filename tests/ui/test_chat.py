@@ -40,7 +40,7 @@ def test_answer_shows_citations_with_the_passage_highlighted_in_its_section(app)
     assert first.source == "aachen_regionalmarketing_vorlage.txt"
     assert first.section == "Finanzielle Auswirkungen"
     assert any("\\[1\\]" in m.value for m in app.chat_message[1].markdown)  # the answer text cites [1]
-    expander = app.expander[0]
+    expander = app.main.expander[0]
     assert expander.label.startswith("\\[1\\] aachen regionalmarketing vorlage – Finanzielle Auswirkungen")
     body = markdown_text(expander)
     assert "**Finanzielle Auswirkungen\\: Sind im Haushalt eingeplant**" in body
@@ -54,7 +54,7 @@ def test_citation_metadata_shows_reference_body_and_date(app):
     answer = ask(app, "Was wurde zur Fahrradstraße Basler-Tor-Straße beantragt?")
     cited = [c for c in answer.citations if c.source == "karlsruhe_file_662089.txt"]
     assert cited
-    body = markdown_text(app.expander[answer.citations.index(cited[0])])
+    body = markdown_text(app.main.expander[answer.citations.index(cited[0])])
     assert "**Drucksachen-Nr.:** 2024/1073" in body.replace("\\/", "/")
     assert "**Gremium:** Ortschaftsrat Durlach" in body
     assert "**Datum:** 2024\\-09\\-02" in body
@@ -108,4 +108,4 @@ def test_nothing_found_state(app):
     answer = ask(app, "Wer hat die Fußball-Weltmeisterschaft 2014 gewonnen?")
     assert answer.refused
     assert app.info[0].value.startswith("Dazu wurde in den Unterlagen nichts gefunden.")
-    assert not app.expander
+    assert not app.main.expander
