@@ -342,9 +342,11 @@ def german_terms(question: str) -> str:
     """German council terms for the English phrases in ``question`` (longest phrases first)."""
     found: list[str] = []
     for match in _PATTERN.finditer(question):
-        terms = EN_DE[match.group(1).lower()]
-        if terms not in found:
-            found.append(terms)
+        phrase = match.group(1).lower()
+        # the phrase's own terms, then those of its words ("extra revenue" -> Mehrertrag, then Ertrag)
+        for key in [phrase] + ([w for w in phrase.split() if w in EN_DE] if " " in phrase else []):
+            if EN_DE[key] not in found:
+                found.append(EN_DE[key])
     return " ".join(found)
 
 

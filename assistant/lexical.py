@@ -12,6 +12,7 @@ import bisect
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from assistant.text_analysis import GermanAnalyzer
 
 log = logging.getLogger(__name__)
 
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _STATE = "state.json"
 _META = "chunks.json"
 _LEXICON = "lexicon.json"
@@ -118,21 +120,32 @@ class LexicalIndex:
         return True
 
     def knows(self, word: str) -> bool:
-        """Does ``word`` (or a word it begins or a part of it) occur anywhere in the indexed records?"""
+        """Does ``word`` occur in the indexed records: as a word, as the start of a word ('Defis' ->
+        'Defibrillatoren'), or as a compound of two known words? One known part is not enough
+        ('Nettersheim' is not known because 'heim' is)."""
         if self._bm25 is None:
             return False
-        vocab = self._bm25.vocab_dict
-        tokens = self.analyzer.tokens(word)
-        if any(t in vocab for t in tokens):
-            return True
         if self._sorted_vocab is None:
-            self._sorted_vocab = sorted(vocab)
-        for token in tokens:
-            if len(token) < 4:
-                continue
-            i = bisect.bisect_left(self._sorted_vocab, token)
-            if i < len(self._sorted_vocab) and self._sorted_vocab[i].startswith(token):
+            self._sorted_vocab = sorted(self._bm25.vocab_dict)
+        for lowered in {w.lower() for w in _WORD.findall(word) if len(w) >= 3 or w.isdigit()}:
+            if not self._known_word(lowered):
+                parts = self.analyzer.split_compound(lowered)
+                if len(parts) < 2 or not all(self._known_word(p) for p in parts):
+                    return False
+        return True
+
+    def _known_word(self, word: str) -> bool:
+        vocab = self._bm25.vocab_dict if self._bm25 is not None else {}
+        stems = {self.analyzer.stem(word), word}
+        if word.endswith("s") and len(word) > 4:
+            stems.add(word[:-1])
+        for stem in stems:
+            if stem in vocab:
                 return True
+            if len(stem) >= 4 and self._sorted_vocab is not None:
+                i = bisect.bisect_left(self._sorted_vocab, stem)
+                if i < len(self._sorted_vocab) and self._sorted_vocab[i].startswith(stem):
+                    return True
         return False
 
     # -- searching ---------------------------------------------------------------------------------

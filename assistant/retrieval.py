@@ -30,10 +30,10 @@ MODES: tuple[Mode, ...] = ("dense", "lexical", "hybrid")
 class RetrievalConfig:
     mode: Mode = "hybrid"
     top_k: int = 5
-    candidate_k: int = 40
-    rrf_k: int = 60
-    lexical_weight_de: float = 0.7
-    lexical_weight_en: float = 0.15
+    candidate_k: int = 80
+    rrf_k: int = 10
+    lexical_weight_de: float = 2.5
+    lexical_weight_en: float = 1.5
     query_translation: bool = True
 
     @classmethod

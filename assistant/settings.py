@@ -39,10 +39,10 @@ class Settings(BaseSettings):
     # retrieval
     retrieval_mode: Literal["dense", "lexical", "hybrid"] = "hybrid"
     top_k: int = 5
-    candidate_k: int = Field(default=40, description="Candidates each retriever contributes before fusion.")
-    rrf_k: int = 60
-    lexical_weight_de: float = Field(default=0.7, description="Weight of BM25 in fusion for German questions.")
-    lexical_weight_en: float = Field(default=0.15, description="Weight of BM25 in fusion for English questions.")
+    candidate_k: int = Field(default=80, description="Candidates each retriever contributes before fusion.")
+    rrf_k: int = Field(default=10, description="Reciprocal-rank-fusion constant (smaller = top ranks count more).")
+    lexical_weight_de: float = Field(default=2.5, description="Weight of BM25 in fusion for German questions.")
+    lexical_weight_en: float = Field(default=1.5, description="Weight of BM25 in fusion for English questions.")
     query_translation: bool = Field(default=True, description="Expand English questions with German council vocabulary.")
 
     # answering
@@ -86,6 +86,8 @@ class Settings(BaseSettings):
         default=None, description="GGUF model file for answer_backend=llamacpp without llm_base_url "
         "(needs the [local-llm] extra).")
     llm_context_tokens: int = Field(default=4096, description="Context window when loading a GGUF in-process.")
+    llm_threads: int = Field(default=0, description="CPU threads for a GGUF loaded in-process (0 = llama.cpp's "
+                             "default); on a busy machine fewer threads decode faster.")
     llm_passages: int = Field(default=5, description="How many retrieved passages the model sees.")
     llm_passage_chars: int = Field(default=1200, description="Each passage is cut to this many characters.")
     llm_rewrite_queries: bool = Field(

@@ -92,11 +92,11 @@ def main(questions: Path, data_dir: Path, corpus: tuple[Path, ...], limit: int, 
 
     settings = Settings(data_dir=data_dir, answer_backend=backend, llm_base_url=base_url, llm_model=model,
                         llm_max_tokens=max_tokens, _env_file=None)  # type: ignore[call-arg]
-    llm = build_generator(settings)
     assistant = Assistant.from_settings(settings)
     if corpus:
         assistant.ingest(list(corpus), progress=True)
-    extractive = assistant.generator
+    extractive = assistant.generator  # the service's default: same refusal policy for both systems
+    llm = build_generator(settings, analyzer=assistant.lexical.analyzer, refusal=extractive.refusal)
     items = select(load_questions(questions), limit=limit)
     results = [measure(assistant, extractive, items), measure(assistant, llm, items)]
     for r in results:

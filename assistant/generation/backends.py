@@ -102,9 +102,14 @@ def _openai(settings: Settings, base_url: str | None) -> BaseChatModel:
     except ImportError as exc:
         raise _missing("langchain-openai", "llm") from exc
     key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
+    # ChatOpenAI sends the limit as max_completion_tokens, which self-hosted servers (llama_cpp.server,
+    # older vLLM/LM Studio) ignore — a base model then writes until the context is full. They all read
+    # the classic max_tokens, so a self-hosted server gets that one; the hosted API the new name.
+    limit: dict[str, Any] = ({"extra_body": {"max_tokens": settings.llm_max_tokens}} if base_url
+                             else {"max_completion_tokens": settings.llm_max_tokens})
     return ChatOpenAI(model=model_name(settings), base_url=base_url, api_key=key,  # type: ignore[arg-type]
                       timeout=settings.llm_timeout_s, max_retries=0, temperature=settings.llm_temperature,
-                      max_completion_tokens=settings.llm_max_tokens)
+                      **limit)
 
 
 def build_chat_model(settings: Settings) -> BaseChatModel:
@@ -134,5 +139,6 @@ def build_chat_model(settings: Settings) -> BaseChatModel:
                                      "or RATSINFO_LLM_BASE_URL")
         return LlamaCppChatModel.load(Path(settings.llm_gguf_path), n_ctx=settings.llm_context_tokens,
                                       max_tokens=settings.llm_max_tokens,
-                                      temperature=settings.llm_temperature)
+                                      temperature=settings.llm_temperature,
+                                      n_threads=settings.llm_threads or None)
     raise ConfigurationError(f"answer_backend={backend!r} has no chat model")

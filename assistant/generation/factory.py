@@ -18,14 +18,17 @@ QueryRewriter = Callable[[str, Sequence[ChatTurn]], StandaloneQuery]
 
 
 def build_generator(settings: Settings, *, analyzer: GermanAnalyzer | None = None,
-                    fallback: Callable[..., AnswerGenerator] = ExtractiveAnswerer) -> AnswerGenerator:
+                    fallback: Callable[..., AnswerGenerator] = ExtractiveAnswerer,
+                    refusal: RefusalPolicy | None = None) -> AnswerGenerator:
     """The configured answerer; an LLM backend gets the grounding guard and ``fallback`` behind it.
 
+    ``refusal`` is shared by the LLM answerer (checked before the model is called) and the fallback; the
+    service passes its own (with ``known=lexical.knows``), else one is built from the settings.
     Raises ``ConfigurationError`` (one clear line) when a backend's package or required setting is missing.
     A server that is down is *not* an error here: it shows at answer time as a fallback with a notice.
     """
     analyzer = analyzer or GermanAnalyzer()
-    refusal = RefusalPolicy(settings.refusal_threshold)
+    refusal = refusal or RefusalPolicy(settings.refusal_threshold, settings.refusal_threshold_en)
     extractive = fallback(analyzer, refusal=refusal, max_sentences=settings.answer_max_sentences,
                           max_citations=settings.answer_max_citations)
     if settings.answer_backend == "extractive":

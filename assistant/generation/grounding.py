@@ -59,6 +59,7 @@ _LEADING_MARKERS = re.compile(r"^(?:\s*\[(?:(?:passage|passus|quelle|source|absc
                               r"\d{1,3}(?:\s*[,;–-]\s*\d{1,3})*\])+[.,;:]?", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*•▪]|\d{1,2}[.)])\s+")
 _EMPHASIS = re.compile(r"(\*\*|__|`+)")
+_EMPTY_PARENS = re.compile(r"\(\s*(?:(?:quellen?|sources?|siehe|see|vgl\.?)\s*:?\s*)?\)", re.IGNORECASE)
 _INJECTION = re.compile(
     r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|prompts?|rules|guidelines)\b"
     r"|\bsystem\s*-?\s*prompt|\bsystemprompt|\bdeveloper message"
@@ -122,6 +123,7 @@ def split_claims(text: str) -> list[Claim]:
         markers = tuple(dict.fromkeys(n for m in _MARKER.finditer(piece) for n in _numbers(m.group(1))))
         body = _MARKER.sub("", piece)
         body = _EMPHASIS.sub("", _BULLET.sub("", body))
+        body = _EMPTY_PARENS.sub("", body)
         body = re.sub(r"\s+", " ", body).strip()
         body = re.sub(r"\s+([.,;:!?])", r"\1", body)
         if re.search(r"[^\W_]", body):

@@ -104,7 +104,7 @@ class LLMAnswerer:
 
     # -- AnswerGenerator ---------------------------------------------------------------------------------
     def answer(self, question: str, hits: Sequence[Hit], language: str) -> Answer:
-        if self.refusal.refuses(hits):
+        if self.refusal.refuses(question, hits, language):
             return self._refusal(question, hits, language)
         try:
             raw = self._invoke(self.messages(question, hits, language))
@@ -114,7 +114,7 @@ class LLMAnswerer:
 
     def stream(self, question: str, hits: Sequence[Hit], language: str) -> AnswerStream:
         """Tokens as the model writes them; ``.answer`` on the returned stream is the guarded Answer."""
-        if self.refusal.refuses(hits):
+        if self.refusal.refuses(question, hits, language):
             refusal = self._refusal(question, hits, language)
             return AnswerStream(iter([refusal.text]), lambda _raw, _error: refusal)
 

@@ -44,6 +44,14 @@ def test_marker_after_the_full_stop_belongs_to_the_sentence_before(hits):
     assert answer.text == "Die Schwimmstätte wurde am 19.07.2008 geschlossen [1]."
 
 
+def test_citation_in_parentheses_and_before_the_sentence(hits):
+    model = fake("[1] Die Schwimmstätte funktionierte bis zu ihrer Schließung. "
+                 "Sie wurde am 19.07.2008 geschlossen (Quelle: [1]).")
+    answer = answerer(model).answer(QUESTION_DE, hits, "de")
+    assert answer.text == ("Die Schwimmstätte funktionierte bis zu ihrer Schließung [1]. "
+                           "Sie wurde am 19.07.2008 geschlossen [1].")
+
+
 def test_sentence_without_citation_is_dropped(hits):
     model = fake("Die Schwimmstätte wurde am 19.07.2008 geschlossen [1]. Sie war sehr beliebt.")
     answer = answerer(model).answer(QUESTION_DE, hits, "de")
