@@ -202,16 +202,17 @@ def ui(ctx: click.Context, port: int | None, headless: bool) -> None:
     raise SystemExit(subprocess.call(cmd))
 
 
-def _register_optional() -> None:
-    try:
-        from eval.commands import bench_command, eval_command
-    except ImportError:  # pragma: no cover - eval/ is part of the package; guard keeps the CLI usable
-        return
+def _register_subcommands() -> None:
+    """Commands that live beside their library code (evaluation, benchmarks, OParl sync)."""
+    from eval.commands import bench_command, eval_command
+    from ingest.oparl_cli import sync_command
+
     cli.add_command(eval_command, "eval")
     cli.add_command(bench_command, "bench")
+    cli.add_command(sync_command, "sync")
 
 
-_register_optional()
+_register_subcommands()
 
 
 def main() -> None:

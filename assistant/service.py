@@ -126,10 +126,16 @@ class Assistant:
             "collection": self.settings.collection,
             "store": self.settings.chroma_url or "embedded",
             "generation": self.store.generation,
+            "last_updated": self.store.updated_at,
             "lexical_chunks": len(self.lexical),
             "document_types": types,
             "public_documents": sum(1 for d in docs if d["public"]),
         }
+
+    @property
+    def generation(self) -> int:
+        """Changes on every write to the index (by any process): a cache key for views of the index."""
+        return self.store.generation
 
     def documents(self) -> list[dict[str, Any]]:
         return self.store.documents()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlparse
 
@@ -174,9 +175,17 @@ class ChunkStore:
         fresh = self._client.get_collection(self._name, embedding_function=None)  # other processes write too
         return int((fresh.metadata or {}).get("generation", 0))
 
+    @property
+    def updated_at(self) -> str | None:
+        """ISO time of the last write, or None for an empty store."""
+        fresh = self._client.get_collection(self._name, embedding_function=None)
+        value = (fresh.metadata or {}).get("updated_at")
+        return str(value) if value else None
+
     def bump_generation(self) -> int:
         meta = dict(self._client.get_collection(self._name, embedding_function=None).metadata or {})
         meta["generation"] = int(meta.get("generation", 0)) + 1
+        meta["updated_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         meta.pop("hnsw:space", None)
         self._collection.modify(metadata=meta)
         return int(meta["generation"])

@@ -89,6 +89,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "stats_public": "öffentlich",
         "stats_embedder": "Embedding-Modell",
         "stats_generation": "Stand (Schreibvorgänge)",
+        "stats_updated": "Letzte Änderung (UTC)",
         "error": "Fehler: {message}",
     },
     "en": {
@@ -171,6 +172,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "stats_public": "public",
         "stats_embedder": "Embedding model",
         "stats_generation": "Generation (writes)",
+        "stats_updated": "Last update (UTC)",
         "error": "Error: {message}",
     },
 }

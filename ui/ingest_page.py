@@ -53,7 +53,8 @@ def _stats(res: Resources, lang: str) -> None:
     c1.metric(t(lang, "stats_documents"), stats["documents"],
               help=f"{stats['public_documents']} {t(lang, 'stats_public')}")
     c2.metric(t(lang, "stats_chunks"), stats["chunks"])
-    c3.metric(t(lang, "stats_generation"), stats["generation"])
+    c3.metric(t(lang, "stats_updated"), (stats.get("last_updated") or "–").replace("T", " ")[:16],
+              help=f"{t(lang, 'stats_generation')}: {stats['generation']}")
     c4.metric(t(lang, "stats_embedder"), str(stats["embedder"]).split(":")[0])
     st.caption(" · ".join(str(stats[k]) for k in ("embedder", "retrieval_mode", "answer_backend", "store")))
     if stats["document_types"]:

@@ -60,4 +60,4 @@ def _documents(_assistant: Assistant, data_dir: str, generation: int) -> list[di
 
 def documents(res: Resources) -> list[dict[str, Any]]:
     """The indexed documents (for filter options), re-read only when the index generation changes."""
-    return _documents(res.assistant, str(res.settings.data_dir.resolve()), res.assistant.store.generation)
+    return _documents(res.assistant, str(res.settings.data_dir.resolve()), res.assistant.generation)

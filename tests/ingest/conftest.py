@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-DEV_JSONL = Path("/work/shared/eval/dev.jsonl")
+DEV_JSONL = Path(__file__).resolve().parents[2] / "eval" / "data" / "dev.jsonl"
 
 
 @pytest.fixture(scope="session")

@@ -74,6 +74,6 @@ def main(corpus: Path, dev: Path) -> int:
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    corpus_dir = Path(args[0]) if args else Path("/work/shared/corpus")
-    dev_file = Path(args[1]) if len(args) > 1 else Path("/work/shared/eval/dev.jsonl")
+    corpus_dir = Path(args[0]) if args else Path(__file__).resolve().parents[2] / "samples" / "corpus"
+    dev_file = Path(args[1]) if len(args) > 1 else Path(__file__).resolve().parents[2] / "eval" / "data" / "dev.jsonl"
     raise SystemExit(main(corpus_dir, dev_file))
