@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from assistant.glossary import german_terms
+from assistant.glossary import council_terms, german_terms
 from assistant.models import Answer, Citation, Hit
 from assistant.sentences import split_sentences
 from assistant.text_analysis import STOPWORDS, GermanAnalyzer
@@ -51,7 +51,8 @@ class RefusalPolicy:
     """When do the records not support an answer?
 
     1. The question names something (a proper noun, a German noun, a year) that occurs nowhere in the
-       indexed records: "Wie hoch ist die Hundesteuer in Krefeld?" over records without Krefeld.
+       indexed records: "Wie hoch ist die Hundesteuer in Krefeld?" over records without Krefeld
+       (``unknown_terms``; checked by the service for questions that are not follow-ups).
     2. The closest passage is too far from the question (dense cosine similarity below the threshold of
        the question's language; cross-lingual similarities run lower).
     """
@@ -82,14 +83,19 @@ class RefusalPolicy:
         return unknown
 
     def refuses(self, question: str, hits: Sequence[Hit], language: str) -> bool:
+        """Rule 2 (similarity); rule 1 is applied by the service before any generator runs, because a
+        follow-up ("und die Personalkosten?") is about the documents of the previous answer."""
         if not hits:
-            return True
-        if self.unknown_terms(question, language):
             return True
         if not any("similarity" in h.scores for h in hits):
             return False  # lexical-only retrieval: no calibrated signal, answer from what matched
         threshold = self.threshold_en if language == "en" else self.threshold_de
         return self.support(hits) < threshold
+
+
+def refusal_answer(question: str, hits: Sequence[Hit], language: str, generator: str) -> Answer:
+    return Answer(question=question, text=REFUSAL[language], language=language, refused=True,
+                  hits=tuple(hits), generator=generator)
 
 
 def document_label(hit: Hit, language: str) -> str:
@@ -130,8 +136,7 @@ class ExtractiveAnswerer:
         self.passages = passages
 
     def _query_terms(self, question: str, language: str) -> set[str]:
-        extra = german_terms(question) if language == "en" else ""
-        return set(self.analyzer.tokens(f"{question} {extra}"))
+        return set(self.analyzer.tokens(f"{question} {council_terms(question, language)}"))
 
     def _score_sentences(self, question: str, hits: Sequence[Hit], language: str) -> list[_Scored]:
         terms = self._query_terms(question, language)
@@ -172,12 +177,10 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str, hits: Sequence[Hit], language: str) -> Answer:
         if self.refusal.refuses(question, hits, language):
-            return Answer(question=question, text=REFUSAL[language], language=language, refused=True,
-                          hits=tuple(hits), generator=self.name)
+            return refusal_answer(question, hits, language, self.name)
         chosen = self.select(question, hits, language)
         if not chosen:
-            return Answer(question=question, text=REFUSAL[language], language=language, refused=True,
-                          hits=tuple(hits), generator=self.name)
+            return refusal_answer(question, hits, language, self.name)
         numbers: dict[int, int] = {}
         quotes: dict[int, list[str]] = {}
         for s in chosen:

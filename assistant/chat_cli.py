@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 import click
@@ -35,16 +34,13 @@ class ChatSession:
 
     def ask(self, question: str, on_token: Callable[[str], None] | None = None) -> tuple[Answer, str]:
         """The guarded answer to ``question`` in the context of the history, and the streamed preview."""
-        from assistant.generation.base import open_stream
-
-        language, query, hits = self.assistant.retrieve(question, self.filters, self.history)
-        stream = open_stream(self.assistant.generator, question, hits, language)
+        stream = self.assistant.stream(question, self.filters, self.history)
         shown = []
         for token in stream:
             shown.append(token)
             if on_token:
                 on_token(token)
-        answer = replace(stream.answer, search_query=query)
+        answer = stream.answer
         self.history = [*self.history, ChatTurn(question, answer)][-self.max_turns:]
         return answer, "".join(shown)
 

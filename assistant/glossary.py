@@ -354,3 +354,42 @@ def expand_query(question: str) -> str:
     """The question with the German terms appended, for a cross-lingual dense query."""
     terms = german_terms(question)
     return f"{question} ({terms})" if terms else question
+
+
+# German question words -> the section headings and register of council documents that answer them.
+DE_DE: dict[str, str] = {
+    "personalkosten": "Personelle Auswirkungen Personal Stellen",
+    "personal": "Personelle Auswirkungen Stellen",
+    "stellen": "Personelle Auswirkungen Stellenplan",
+    "mitarbeiter": "Personelle Auswirkungen Personal",
+    "kosten": "Finanzielle Auswirkungen Gesamtkosten",
+    "kostet": "Finanzielle Auswirkungen Kosten",
+    "finanziert": "Finanzielle Auswirkungen Finanzierung Haushalt",
+    "finanzierung": "Finanzielle Auswirkungen Haushalt",
+    "geld": "Finanzielle Auswirkungen Mittel",
+    "einnahmen": "Ertrag Erträge Mehrertrag",
+    "mehreinnahmen": "Mehrertrag Mehrerträge",
+    "warum": "Begründung Sachverhalt Erläuterungen",
+    "weshalb": "Begründung Sachverhalt",
+    "abgestimmt": "Abstimmungsergebnis Ja-Stimmen Nein-Stimmen einstimmig mehrheitlich",
+    "abstimmung": "Abstimmungsergebnis Ja-Stimmen Nein-Stimmen einstimmig mehrheitlich",
+    "entschieden": "Beschluss beschlossen abgelehnt",
+    "beschlossen": "Beschluss Abstimmungsergebnis",
+    "ergebnis": "Abstimmungsergebnis beschlossen abgelehnt",
+    "vorschlag": "Beschlussvorschlag Beschlussempfehlung",
+    "tagesordnung": "TOP Tagesordnungspunkt",
+}
+_DE_PATTERN = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(DE_DE, key=len, reverse=True)) + r")\b",
+                         re.IGNORECASE)
+
+
+def council_terms(question: str, language: str) -> str:
+    """Extra council vocabulary for a question: EN->DE translation, or DE section vocabulary."""
+    if language == "en":
+        return german_terms(question)
+    found: list[str] = []
+    for match in _DE_PATTERN.finditer(question):
+        terms = DE_DE[match.group(1).lower()]
+        if terms not in found:
+            found.append(terms)
+    return " ".join(found)

@@ -12,8 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
+
 from assistant.embeddings import Embedder
-from assistant.glossary import expand_query, german_terms
+from assistant.glossary import council_terms, expand_query, german_terms
 from assistant.language import detect_language
 from assistant.lexical import LexicalIndex
 from assistant.models import Chunk, Hit, SearchFilters
@@ -35,12 +37,14 @@ class RetrievalConfig:
     lexical_weight_de: float = 2.5
     lexical_weight_en: float = 1.5
     query_translation: bool = True
+    fusion: str = "rrf"
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RetrievalConfig:
         return cls(mode=settings.retrieval_mode, top_k=settings.top_k, candidate_k=settings.candidate_k,
                    rrf_k=settings.rrf_k, lexical_weight_de=settings.lexical_weight_de,
-                   lexical_weight_en=settings.lexical_weight_en, query_translation=settings.query_translation)
+                   lexical_weight_en=settings.lexical_weight_en, query_translation=settings.query_translation,
+                   fusion=settings.fusion)
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,8 @@ class HybridRetriever:
             weight = 1.0 if mode == "lexical" else (
                 cfg.lexical_weight_en if language == "en" else cfg.lexical_weight_de)
             if weight > 0:
-                matches_l = self.lexical.search(query, n, filters, extra_terms=german)
+                extra = council_terms(query, language) if cfg.query_translation else ""
+                matches_l = self.lexical.search(query, n, filters, extra_terms=extra)
                 missing = [m.chunk_id for m in matches_l if m.chunk_id not in chunks]
                 chunks.update(self.store.get_chunks(missing, filters))
                 kept = [m for m in matches_l if m.chunk_id in chunks]  # the store query re-applies filters
@@ -106,8 +111,16 @@ class HybridRetriever:
         fused: dict[str, float] = {}
         parts: dict[str, dict[str, float]] = {}
         for ranked in lists:
-            for rank, (cid, raw) in enumerate(zip(ranked.ids, ranked.scores), start=1):
-                fused[cid] = fused.get(cid, 0.0) + ranked.weight / (self.config.rrf_k + rank)
+            if self.config.fusion == "zscore" and ranked.scores:
+                values = np.array(ranked.scores, dtype=np.float64)
+                z = (values - values.mean()) / (values.std() + 1e-9)
+                floor = float(z.min())
+                for cid, zi in zip(ranked.ids, z):
+                    fused[cid] = fused.get(cid, 0.0) + ranked.weight * (float(zi) - floor)
+            else:
+                for rank, cid in enumerate(ranked.ids, start=1):
+                    fused[cid] = fused.get(cid, 0.0) + ranked.weight / (self.config.rrf_k + rank)
+            for cid, raw in zip(ranked.ids, ranked.scores):
                 parts.setdefault(cid, {})[ranked.name] = raw
         order = sorted(fused, key=lambda cid: (-fused[cid], -similarity.get(cid, 0.0), cid))[:k]
         hits = []

@@ -7,14 +7,16 @@ embedding model load then, never at import.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from assistant.answering import AnswerGenerator, ExtractiveAnswerer, RefusalPolicy
-from assistant.conversation import ChatTurn, standalone_query
+from assistant.answering import AnswerGenerator, RefusalPolicy, refusal_answer
+from assistant.conversation import ChatTurn, StandaloneQuery
 from assistant.embeddings import Embedder, build_embedder
+from assistant.generation.base import AnswerStream, open_stream
+from assistant.generation.factory import QueryRewriter, build_generator, build_rewriter
 from assistant.language import detect_language
 from assistant.lexical import LexicalIndex
 from assistant.models import Answer, Hit, IngestReport, SearchFilters, SourceDocument
@@ -31,7 +33,7 @@ class Assistant:
     """Ingest council records, search them, and answer questions with citations."""
 
     def __init__(self, settings: Settings, store: ChunkStore, embedder: Embedder, lexical: LexicalIndex,
-                 generator: AnswerGenerator | None = None) -> None:
+                 generator: AnswerGenerator | None = None, rewriter: QueryRewriter | None = None) -> None:
         self.settings = settings
         self.store = store
         self.embedder = embedder
@@ -43,21 +45,23 @@ class Assistant:
             chunking=ChunkingConfig(settings.chunk_max_chars, settings.chunk_overlap_chars),
             embed_batch=settings.embedding_batch_size)
         self.retriever = HybridRetriever(store, lexical, embedder, RetrievalConfig.from_settings(settings))
-        self.generator: AnswerGenerator = generator or ExtractiveAnswerer(
-            lexical.analyzer,
-            refusal=RefusalPolicy(settings.refusal_threshold, settings.refusal_threshold_en, known=lexical.knows),
-            max_sentences=settings.answer_max_sentences, max_citations=settings.answer_max_citations)
+        self.refusal = RefusalPolicy(settings.refusal_threshold, settings.refusal_threshold_en,
+                                     known=lexical.knows)
+        self.generator: AnswerGenerator = generator or build_generator(
+            settings, analyzer=lexical.analyzer, refusal=self.refusal)
+        self.rewriter: QueryRewriter = rewriter or build_rewriter(settings, self.generator)
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, *, embedder: Embedder | None = None,
-                      generator: AnswerGenerator | None = None) -> Assistant:
+                      generator: AnswerGenerator | None = None, rewriter: QueryRewriter | None = None
+                      ) -> Assistant:
         settings = settings or Settings()
-        store = ChunkStore(make_client(settings), settings.collection)
+        store = ChunkStore(make_client(settings), settings.collection, ef_search=settings.hnsw_ef_search)
         embedder = embedder or build_embedder(settings, prefer=store.embedder_name)
         store.bind_embedder(embedder.name, embedder.dimension)
         lexical = LexicalIndex(settings.lexical_dir / settings.collection)
         lexical.load()
-        assistant = cls(settings, store, embedder, lexical, generator)
+        assistant = cls(settings, store, embedder, lexical, generator, rewriter)
         assistant.indexer.refresh_lexical()
         return assistant
 
@@ -85,23 +89,40 @@ class Assistant:
     def retrieve(self, question: str, filters: SearchFilters | None = None,
                  history: Sequence[ChatTurn] = (), mode: Mode | None = None) -> tuple[str, str, list[Hit]]:
         """(language, search query, hits) for a chat question; follow-ups are scoped to the last answer."""
+        language, query, hits = self._retrieve(question, filters, history, mode)
+        return language, query.text, hits
+
+    def _retrieve(self, question: str, filters: SearchFilters | None, history: Sequence[ChatTurn],
+                  mode: Mode | None) -> tuple[str, StandaloneQuery, list[Hit]]:
         language = detect_language(question)
-        query = standalone_query(question, history)
+        query = self.rewriter(question, history)
         k = max(self.settings.top_k, 5)
         hits = self.search(query.text, k=k, filters=self._scope(filters, query.document_ids), mode=mode)
         if query.document_ids and not hits:
             hits = self.search(query.text, k=k, filters=filters, mode=mode)
-        return language, query.text, hits
+        return language, query, hits
+
+    def _names_unknown(self, question: str, language: str, query: StandaloneQuery) -> bool:
+        """A new question naming something no record contains is refused before any generator runs."""
+        return not query.rewritten and bool(self.refusal.unknown_terms(question, language))
 
     def ask(self, question: str, filters: SearchFilters | None = None,
             history: Sequence[ChatTurn] = (), mode: Mode | None = None) -> Answer:
-        language, query, hits = self.retrieve(question, filters, history, mode)
-        return replace(self.generator.answer(question, hits, language), search_query=query)
+        language, query, hits = self._retrieve(question, filters, history, mode)
+        if self._names_unknown(question, language, query):
+            answer = refusal_answer(question, hits, language, self.generator.name)
+        else:
+            answer = self.generator.answer(question, hits, language)
+        return replace(answer, search_query=query.text)
 
     def stream(self, question: str, filters: SearchFilters | None = None,
-               history: Sequence[ChatTurn] = ()) -> tuple[list[Hit], Iterator[str]]:
-        language, _, hits = self.retrieve(question, filters, history)
-        return hits, self.generator.stream(question, hits, language)
+               history: Sequence[ChatTurn] = ()) -> AnswerStream:
+        """Text as it is produced; ``.answer`` of the returned stream is the final (guarded) Answer."""
+        language, query, hits = self._retrieve(question, filters, history, None)
+        if self._names_unknown(question, language, query):
+            refused = replace(refusal_answer(question, hits, language, self.generator.name), search_query=query.text)
+            return AnswerStream(iter([refused.text]), lambda _raw, _error: refused)
+        return open_stream(self.generator, question, hits, language)
 
     @staticmethod
     def _scope(filters: SearchFilters | None, document_ids: Sequence[str]) -> SearchFilters:

@@ -21,7 +21,10 @@ class Settings(BaseSettings):
     # storage
     data_dir: Path = Field(default=Path("./data"), description="Index, lexical index and feedback live here.")
     collection: str = Field(default="ratsinfo", description="Chroma collection name.")
-    chroma_url: str | None = Field(default=None, description="http://host:port of a chroma server; empty = embedded store.")
+    chroma_url: str | None = Field(
+        default=None, description="http://host:port of a chroma server; empty = embedded store.")
+
+    hnsw_ef_search: int = Field(default=400, description="HNSW search breadth of the vector index (recall vs speed).")
 
     # embeddings
     embedding_backend: Literal["auto", "sentence-transformers", "bundled"] = "auto"
@@ -46,7 +49,10 @@ class Settings(BaseSettings):
     rrf_k: int = Field(default=10, description="Reciprocal-rank-fusion constant (smaller = top ranks count more).")
     lexical_weight_de: float = Field(default=2.5, description="Weight of BM25 in fusion for German questions.")
     lexical_weight_en: float = Field(default=1.5, description="Weight of BM25 in fusion for English questions.")
-    query_translation: bool = Field(default=True, description="Expand English questions with German council vocabulary.")
+    fusion: Literal["rrf", "zscore"] = Field(
+        default="rrf", description="How ranked lists are fused: reciprocal rank, or z-normalised scores.")
+    query_translation: bool = Field(
+        default=True, description="Expand questions with council vocabulary (English -> German, section terms).")
 
     # answering
     answer_backend: Literal["extractive", "ollama", "openai", "llamacpp"] = "extractive"

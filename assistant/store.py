@@ -133,15 +133,22 @@ def make_client(settings: Settings) -> Any:
 class ChunkStore:
     """Chunks with their vectors in one chroma collection, bound to one embedder."""
 
-    def __init__(self, client: Any, collection_name: str) -> None:
+    def __init__(self, client: Any, collection_name: str, *, ef_search: int = 400,
+                 ef_construction: int = 200, max_neighbors: int = 32) -> None:
         self._client = client
         self._name = collection_name
-        # embedding_function=None: chroma must never embed anything itself (its default downloads a model)
+        # embedding_function=None: chroma must never embed anything itself (its default downloads a model).
+        # The e5 similarities of council text are tightly packed (0.78-0.95), so the HNSW graph needs a wider
+        # search than chroma's default (ef 100 missed the exact best passage for some queries at k=80).
         self._collection = client.get_or_create_collection(
             name=collection_name,
             embedding_function=None,
-            configuration={"hnsw": {"space": "cosine"}},
+            configuration={"hnsw": {"space": "cosine", "ef_search": ef_search,
+                                    "ef_construction": ef_construction, "max_neighbors": max_neighbors}},
         )
+        current = (self._collection.configuration or {}).get("hnsw") or {}
+        if current.get("ef_search") != ef_search:
+            self._collection.modify(configuration={"hnsw": {"ef_search": ef_search}})
         self._max_batch = int(getattr(client, "get_max_batch_size", lambda: 5000)() or 5000)
 
     # -- embedder identity -------------------------------------------------------------------------
