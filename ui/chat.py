@@ -64,14 +64,26 @@ def _verdict_form(res: Resources, index: int, exchange: state.Exchange, lang: st
 
 
 def _ask(res: Resources, question: str, filters: SearchFilters, lang: str) -> None:
+    """Stream the answer as plain text while it is produced, then keep the final (guarded) answer."""
+    with st.chat_message("user"):
+        st.markdown(escape_markdown(question))
     try:
-        with st.spinner(t(lang, "searching")):
-            answer = res.assistant.ask(question, filters=filters, history=state.history())
+        with st.chat_message("assistant"):
+            preview = st.empty()
+            with st.spinner(t(lang, "searching")):
+                stream = res.assistant.stream(question, filters=filters, history=state.history())
+            shown = ""
+            for token in stream:
+                shown += token
+                preview.text(shown)  # plain text: model output is never rendered as markdown/HTML here
+            answer = stream.answer
+            preview.empty()
     except RatsinfoError as exc:
         log.warning("question failed: %s", exc)
         st.error(t(lang, "error", message=str(exc)))
         return
     state.exchanges().append(state.Exchange(question, answer, filters))
+    st.rerun()
 
 
 def render(res: Resources, filters: SearchFilters) -> None:
@@ -79,9 +91,7 @@ def render(res: Resources, filters: SearchFilters) -> None:
     st.title(t(lang, "title"))
     st.caption(t(lang, "subtitle"))
     question = st.chat_input(t(lang, "ask"), key="question") or st.session_state.pop("pending_question", None)
-    if question and question.strip():
-        _ask(res, question.strip(), filters, lang)
-    if not state.exchanges():
+    if not state.exchanges() and not (question and question.strip()):
         _examples(lang)
     for i, exchange in enumerate(state.exchanges()):
         with st.chat_message("user"):
@@ -90,3 +100,5 @@ def render(res: Resources, filters: SearchFilters) -> None:
             render_answer(exchange.answer, lang, key=f"a{i}")
             if state.staff_user():
                 _verdict_form(res, i, exchange, lang)
+    if question and question.strip():
+        _ask(res, question.strip(), filters, lang)
