@@ -72,10 +72,11 @@ class GermanAnalyzer:
             return []
         best: list[str] = []
         for i in range(len(word) - MIN_PART, MIN_PART - 1, -1):
-            head, tail = word[:i], word[i:]
-            tail = self._known(tail)
-            if tail is None:
+            head = word[:i]
+            known_tail = self._known(word[i:])
+            if known_tail is None:
                 continue
+            tail = known_tail
             candidates = [head] + [head[: -len(s)] for s in _LINKING if head.endswith(s)]
             for cand in candidates:
                 if len(cand) >= MIN_PART and cand in self.lexicon:

@@ -114,7 +114,8 @@ def synthetic_chunks(
 
 
 def _latencies(call, queries: list[str], runs: int) -> dict[str, float]:
-    p50s, p95s = [], []
+    p50s: list[float] = []
+    p95s: list[float] = []
     for query in queries[:2]:
         call(query)  # warm-up: model and index caches
     for _ in range(runs):
@@ -122,8 +123,8 @@ def _latencies(call, queries: list[str], runs: int) -> dict[str, float]:
         for query in queries:
             _, seconds = _timed(call, query)
             samples.append(seconds * 1000)
-        p50s.append(percentile(samples, 50))
-        p95s.append(percentile(samples, 95))
+        p50s.append(percentile(samples, 50) or 0.0)
+        p95s.append(percentile(samples, 95) or 0.0)
     return {"p50_ms": statistics.median(p50s), "p95_ms": statistics.median(p95s), "n": len(queries)}
 
 

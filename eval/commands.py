@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -160,7 +161,7 @@ def eval_command(
         default_mode = settings.retrieval_mode
         if check_baseline and default_mode not in modes:
             modes = (*modes, default_mode)
-        searchers = None
+        searchers: dict[str, Any] | None = None
         if baselines:
             from eval.baselines import build_baselines, load_corpus
 

@@ -31,7 +31,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import PurePath
-from typing import Protocol
+from typing import Any, Protocol
 
 HIT_WORD_SHARE = 0.8
 
@@ -255,7 +255,11 @@ def _iso_dates(text: str) -> str:
         return None
 
     for pattern, parts in _DATE_PATTERNS:
-        text = pattern.sub(lambda m, parts=parts: as_iso(parts(m)) or m[0], text)
+
+        def replace_date(m: re.Match[str], parts: Any = parts) -> str:
+            return as_iso(parts(m)) or m[0]
+
+        text = pattern.sub(replace_date, text)
     return _MONTH_YEAR.sub(lambda m: f"{int(m[2]):04d}-{_MONTH_NUMBER[m[1]]:02d}", text)
 
 

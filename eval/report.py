@@ -48,7 +48,7 @@ def _retrieval_rows(result: EvalResult, systems: list[str], groups: tuple[str, .
 def headline(result: EvalResult) -> list[str]:
     """One sentence per baseline: how far the default mode is ahead on recall@5 (points)."""
     ours = result.retrieval.get(result.default_mode, {}).get("all", {}).get("recall@5")
-    lines = []
+    lines: list[str] = []
     if ours is None:
         return lines
     for name in _BASELINE_FOR_HEADLINE:

@@ -52,9 +52,7 @@ Searcher = Callable[[str, int], Sequence[Passage]]
 
 
 class AssistantLike(Protocol):
-    def search(
-        self, query: str, k: int | None = None, filters: Any = None, mode: str | None = None
-    ) -> list: ...
+    def search(self, query: str, k: int | None = None, filters: Any = None, mode: Any = None) -> list[Any]: ...
 
     def ask(self, question: str, filters: Any = None, history: Any = ()) -> Any: ...
 
@@ -369,7 +367,11 @@ def regression_check(
         raise KeyError("the run and the baseline share no questions")
 
     def points(ranks: dict[str, int | None]) -> float:
-        return 100 * sum(1 for q in shared if ranks[q] is not None and ranks[q] <= at) / len(shared)
+        hits = 0
+        for q in shared:
+            rank = ranks[q]
+            hits += rank is not None and rank <= at
+        return 100 * hits / len(shared)
 
     current, committed = points(now), points(then)
     return current >= committed - max_drop, current, committed, len(shared)
