@@ -168,6 +168,24 @@ class LexicalIndex:
             mask &= self._dates <= _date_int(filters.date_to)
         return mask
 
+    def _scores(self, token_ids: list[int]) -> np.ndarray:
+        """BM25 scores of every chunk: the query tokens' posting lists summed with one bincount.
+
+        (bm25s' own scorer loops in Python unless numba is installed: 4.6 s per query at 100k chunks.)
+        """
+        assert self._bm25 is not None
+        matrix = self._bm25.scores
+        indptr, indices, data = matrix["indptr"], matrix["indices"], matrix["data"]
+        ids = np.asarray(token_ids, dtype=np.int64)
+        starts, ends = indptr[ids], indptr[ids + 1]
+        rows = np.concatenate([indices[a:b] for a, b in zip(starts, ends)])
+        weights = np.concatenate([data[a:b] for a, b in zip(starts, ends)])
+        scores = np.bincount(rows, weights=weights, minlength=int(matrix["num_docs"]))
+        nonoccurrence = getattr(self._bm25, "nonoccurrence_array", None)
+        if nonoccurrence is not None:
+            scores = scores + nonoccurrence[ids].sum()
+        return scores
+
     def search(self, query: str, k: int, filters: SearchFilters | None = None,
                extra_terms: str = "") -> list[LexicalMatch]:
         if self._bm25 is None or k <= 0:
@@ -180,7 +198,7 @@ class LexicalIndex:
         mask = self._mask(filters or SearchFilters())
         if not mask.any():
             return []
-        scores = self._bm25.get_scores(tokens) * mask
+        scores = self._scores([vocab[t] for t in tokens]) * mask
         k = min(k, int(np.count_nonzero(scores > 0)))
         if k == 0:
             return []
