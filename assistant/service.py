@@ -122,7 +122,8 @@ class Assistant:
         if self._names_unknown(question, language, query):
             refused = replace(refusal_answer(question, hits, language, self.generator.name), search_query=query.text)
             return AnswerStream(iter([refused.text]), lambda _raw, _error: refused)
-        return open_stream(self.generator, question, hits, language)
+        inner = open_stream(self.generator, question, hits, language)
+        return AnswerStream(inner, lambda _raw, _error: replace(inner.answer, search_query=query.text))
 
     @staticmethod
     def _scope(filters: SearchFilters | None, document_ids: Sequence[str]) -> SearchFilters:
