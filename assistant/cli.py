@@ -148,7 +148,7 @@ def ask(ctx: click.Context, question: str, as_json: bool, **filter_args: Any) ->
     click.echo(answer.text)
     for c in answer.citations:
         meta = ", ".join(x for x in (c.reference, c.date, f"p. {c.page}" if c.page else None) if x)
-        click.echo(f"\n[{c.n}] {c.title} — {c.section} ({meta}) — {c.source}")
+        click.echo(f"\n[{c.n}] {c.title} — {c.section}" + (f" ({meta})" if meta else "") + f" — {c.source}")
 
 
 @cli.command()
