@@ -72,6 +72,12 @@ class _Tally:
     skipped: list[SkippedFile] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
+    def report(self, seconds: float) -> IngestReport:
+        return IngestReport(
+            documents_added=self.added, documents_updated=self.updated, documents_unchanged=self.unchanged,
+            chunks_added=self.chunks_added, chunks_removed=self.chunks_removed, chunks_embedded=self.embedded,
+            skipped=tuple(self.skipped), warnings=tuple(self.warnings), seconds=seconds)
+
 
 class Indexer:
     """Writes documents into the chunk store and keeps the lexical index in step."""
@@ -111,11 +117,7 @@ class Indexer:
         finally:
             bar.close()
             self.refresh_lexical(force=tally.chunks_added + tally.chunks_removed > 0)
-        return IngestReport(
-            documents_added=tally.added, documents_updated=tally.updated, documents_unchanged=tally.unchanged,
-            chunks_added=tally.chunks_added, chunks_removed=tally.chunks_removed,
-            chunks_embedded=tally.embedded, skipped=tuple(tally.skipped), warnings=tuple(tally.warnings),
-            seconds=time.perf_counter() - started)
+        return tally.report(time.perf_counter() - started)
 
     def ingest_documents(self, documents: Iterable[SourceDocument]) -> IngestReport:
         """Index already parsed documents (used by network sources such as OParl sync)."""
@@ -126,11 +128,7 @@ class Indexer:
                 self.ingest_document(document, tally)
         finally:
             self.refresh_lexical(force=tally.chunks_added + tally.chunks_removed > 0)
-        return IngestReport(
-            documents_added=tally.added, documents_updated=tally.updated, documents_unchanged=tally.unchanged,
-            chunks_added=tally.chunks_added, chunks_removed=tally.chunks_removed,
-            chunks_embedded=tally.embedded, skipped=tuple(tally.skipped), warnings=tuple(tally.warnings),
-            seconds=time.perf_counter() - started)
+        return tally.report(time.perf_counter() - started)
 
     def remove(self, source: str) -> tuple[int, int]:
         """Delete every document whose file name, path or id is ``source``; (documents, chunks) removed."""
