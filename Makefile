@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE ?= 1
 export TOKENIZERS_PARALLELISM ?= false
 export OMP_WAIT_POLICY ?= PASSIVE
 
-.PHONY: install run ingest ui test test-fast test-llm lint typecheck eval eval-check ci-baseline bench clean
+.PHONY: install run ingest ui test test-fast test-llm lint typecheck eval eval-check ci-baseline bench bench-scale clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -66,6 +66,12 @@ test-llm: install
 
 bench: install
 	$(RATSINFO) bench --corpus $(SAMPLES) --out eval/results/bench
+
+# store ingest rate (pre-computed vectors), hybrid search p50/p95, lexical index memory at 100k and 1M chunks,
+# embedded store vs a `chroma run` server the bench starts itself; BENCH_SCALE_ARGS="--sizes 2000" for a smoke run
+BENCH_SCALE_ARGS ?=
+bench-scale: install
+	RATSINFO_EMBEDDING_THREADS=1 nice -n 15 $(RATSINFO) bench-scale --corpus $(SAMPLES) --out eval/results/bench_scale $(BENCH_SCALE_ARGS)
 
 clean:
 	rm -rf data/eval eval/reports test-artifacts

@@ -205,11 +205,12 @@ def ui(ctx: click.Context, port: int | None, headless: bool) -> None:
 def _register_subcommands() -> None:
     """Commands that live beside their library code (evaluation, benchmarks, OParl sync)."""
     from assistant.chat_cli import chat_command
-    from eval.commands import bench_command, eval_command
+    from eval.commands import bench_command, bench_scale_command, eval_command
     from ingest.oparl_cli import sync_command
 
     cli.add_command(eval_command, "eval")
     cli.add_command(bench_command, "bench")
+    cli.add_command(bench_scale_command, "bench-scale")
     cli.add_command(sync_command, "sync")
     cli.add_command(chat_command, "chat")
 

@@ -151,6 +151,11 @@ class ChunkStore:
             self._collection.modify(configuration={"hnsw": {"ef_search": ef_search}})
         self._max_batch = int(getattr(client, "get_max_batch_size", lambda: 5000)() or 5000)
 
+    @property
+    def max_batch_size(self) -> int:
+        """Records per chroma call (the client's limit); ``add`` splits larger inputs."""
+        return self._max_batch
+
     # -- embedder identity -------------------------------------------------------------------------
     @property
     def embedder_name(self) -> str | None:
@@ -252,6 +257,15 @@ class ChunkStore:
                                    include=["documents", "metadatas"])
         return {cid: chunk_from_record(cid, doc or "", meta)
                 for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"])}
+
+    def embeddings(self, chunk_ids: Sequence[str]) -> np.ndarray:
+        """The stored vectors of these chunks, in the given order (rows of a float32 matrix)."""
+        vectors: dict[str, np.ndarray] = {}
+        ids = list(chunk_ids)
+        for start in range(0, len(ids), self._max_batch):
+            got = self._collection.get(ids=ids[start:start + self._max_batch], include=["embeddings"])
+            vectors.update(zip(got["ids"], np.asarray(got["embeddings"], dtype=np.float32)))
+        return np.stack([vectors[cid] for cid in ids]) if ids else np.zeros((0, 0), dtype=np.float32)
 
     def iter_chunks(self, batch_size: int = 2000) -> Iterator[Chunk]:
         offset = 0

@@ -1,4 +1,4 @@
-"""``ratsinfo eval`` and ``ratsinfo bench``: thin click commands over the eval library."""
+"""``ratsinfo eval``, ``ratsinfo bench`` and ``ratsinfo bench-scale``: thin click commands over the eval library."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import click
 
 from assistant.errors import RatsinfoError
 from eval.bench import bench_command
+from eval.bench_scale import bench_scale_command
 from eval.datasets import load_questions, select
 from eval.runner import RECALL_KS, EvalResult, regression_check, run_eval
 
@@ -214,4 +215,4 @@ def eval_command(
             raise SystemExit(1)
 
 
-__all__ = ["bench_command", "eval_command"]
+__all__ = ["bench_command", "bench_scale_command", "eval_command"]

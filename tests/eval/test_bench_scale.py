@@ -1,0 +1,74 @@
+"""``ratsinfo bench-scale`` at a tiny size on both backends (a real `chroma run` server): JSON keys, sanity (~12 s)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from eval.bench_scale import load_base, markdown_table, run_bench_scale, synthetic_batch
+from eval.chroma_server import chroma_cli
+from tests.conftest import FIXTURES
+
+RESULT_KEYS = {"backend", "target_chunks", "chunks", "complete", "ingest", "search", "lexical", "store_disk_mb",
+               "bench_process_peak_rss_mb", "server_peak_rss_mb"}
+LEXICAL_KEYS = {"chunks", "build_s", "rss_before_build_mb", "build_peak_rss_mb", "build_peak_delta_mb", "disk_mb",
+                "load_s", "loaded_delta_mb"}
+
+
+@pytest.mark.skipif(chroma_cli() is None, reason="the chroma CLI is not installed")
+def test_bench_scale_tiny_on_both_backends(tmp_path: Path) -> None:
+    from assistant.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "vorlage.txt").write_bytes((FIXTURES / "aachen_regionalmarketing_vorlage.txt").read_bytes())
+    settings = Settings(_env_file=None, data_dir=tmp_path / "unused")  # type: ignore[call-arg]
+    results = run_bench_scale(settings, [corpus], ["Welche finanziellen Auswirkungen hat das Regionalmarketing?",
+                                                   "regional marketing staff costs"],
+                              sizes=(300,), runs=1, batch=128, cache=tmp_path / "cache", out_dir=tmp_path / "out",
+                              work=tmp_path)
+
+    written = json.loads((tmp_path / "out" / "bench_scale.json").read_text(encoding="utf-8"))
+    assert written == json.loads(json.dumps(results))
+    out = tmp_path / "out"
+    assert (out / "bench_scale.md").exists() and not (out / "bench_scale.partial.json").exists()
+    assert {"note", "embedder", "base_chunks", "sizes", "backends", "runs", "queries", "wall_s"} <= set(written["meta"])
+    rows = written["results"]
+    assert [r["backend"] for r in rows] == ["embedded", "server"]
+    for row in rows:
+        assert set(row) == RESULT_KEYS
+        assert row["chunks"] == row["target_chunks"] == 300 and row["complete"]
+        assert row["ingest"]["chunks_added"] == 300 and row["ingest"]["chunks_per_s"] > 0
+        assert {"p50_ms", "p95_ms", "queries", "runs"} <= set(row["search"]) and row["search"]["p50_ms"] > 0
+        assert LEXICAL_KEYS <= set(row["lexical"]) and row["lexical"]["chunks"] == 300
+    assert rows[1]["server_peak_rss_mb"] > 0
+    assert "| server | 300 |" in markdown_table(written)
+    assert (tmp_path / "cache" / "vectors.npy").exists()  # the embedded base chunks are cached for the next run
+
+
+def test_synthetic_chunks_are_deterministic_and_varied(tmp_path: Path) -> None:
+    import dataclasses
+
+    from assistant.models import Chunk
+
+    base_chunk = Chunk(chunk_id="a", document_id="d", source="s.txt", source_path="s.txt", title="T", section="S",
+                       section_path=("S",), text="Erster Satz. Zweiter Satz. Dritter Satz.",
+                       embed_text="T\nS\nErster Satz. Zweiter Satz. Dritter Satz.", ordinal=0)
+    other = dataclasses.replace(base_chunk, chunk_id="b", text="Haushalt und Kosten. Die Stadt plant.",
+                                embed_text="T\nS\nHaushalt und Kosten. Die Stadt plant.")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "base.json").write_text(json.dumps({"corpus": [], "embedder": "x", "chunks": [
+        dataclasses.asdict(base_chunk), dataclasses.asdict(other)]}), encoding="utf-8")
+    np.save(cache / "vectors.npy", np.eye(2, 8, dtype=np.float32))
+    base = load_base(cache)
+    chunks, vectors = synthetic_batch(base, 40, 50)
+    again, _ = synthetic_batch(base, 40, 50)
+    assert [c.text for c in chunks] == [c.text for c in again]
+    assert len({c.chunk_id for c in chunks}) == 50 and chunks[0].chunk_id == "synthetic-00000040"
+    assert len({c.text for c in chunks}) > 10  # texts vary, not copies
+    assert all(c.embed_text.startswith("T\nS\n") and c.embed_text.endswith(c.text) for c in chunks)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
