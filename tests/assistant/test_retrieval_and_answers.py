@@ -1,22 +1,23 @@
-"""Retrieval and answers over a real index (chromadb + bundled multilingual-e5-small + BM25)."""
+"""Retrieval and answers over a real index (chromadb + bundled multilingual-e5-small + BM25).
+
+Every test runs on both store backends: the embedded store and a real chroma server (``backend_index``).
+"""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
 from assistant.conversation import ChatTurn
 from assistant.langchain_retriever import CouncilRetriever
 from assistant.models import SearchFilters
-from tests.conftest import make_assistant
+from tests.chroma_server import IndexRef
 
 FOUNDING_EN = "what financial impact does regional marketing have?"
 
 
 @pytest.fixture(scope="module")
-def assistant(core_index: Path):
-    return make_assistant(core_index)
+def assistant(backend_index: IndexRef):
+    return backend_index.assistant()
 
 
 def test_english_question_finds_the_financial_section_not_the_staff_section(assistant) -> None:

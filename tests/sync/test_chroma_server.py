@@ -2,30 +2,25 @@
 
 Each worker process has its own data directory (its own lexical index, as on separate hosts); the chroma
 server is the one shared store. Workers pick up another process's writes through the store generation.
+The server is the session's ``chroma_url`` fixture (tests/conftest.py); each test uses its own collection.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from assistant.models import SearchFilters
 from assistant.service import Assistant
 from assistant.settings import Settings
+from tests.chroma_server import new_collection
 from tests.sync.conftest import ROOT, CountingEmbedder
 
 FIXTURES = ROOT / "tests" / "fixtures"
-CHROMA = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
 
 WORKER = """
 import json, sys, time
@@ -46,39 +41,6 @@ print(json.dumps({"queries": queries, "seen_at": seen_at, "lexical": len(assista
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if CHROMA is None:
-        pytest.skip("the chroma CLI is not installed")
-    port = _free_port()
-    path = tmp_path_factory.mktemp("chroma-server")
-    process = subprocess.Popen(
-        [CHROMA, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2):
-                break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("chroma server did not start")
-            time.sleep(0.3)
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
-
-
 def _settings(data_dir: Path, chroma_url: str, collection: str) -> Settings:
     return Settings(_env_file=None, data_dir=data_dir, chroma_url=chroma_url, collection=collection)  # type: ignore[call-arg]
 
@@ -86,7 +48,8 @@ def _settings(data_dir: Path, chroma_url: str, collection: str) -> Settings:
 def test_store_and_retrieval_against_chroma_server(
     chroma_url: str, embedder: CountingEmbedder, tmp_path: Path
 ) -> None:
-    assistant = Assistant.from_settings(_settings(tmp_path, chroma_url, "server-store"), embedder=embedder)
+    collection = new_collection()
+    assistant = Assistant.from_settings(_settings(tmp_path, chroma_url, collection), embedder=embedder)
     report = assistant.ingest([FIXTURES / "karlsruhe_file_662089.txt"])
     assert report.documents_added == 1 and report.chunks_embedded > 0
     assert assistant.stats()["store"] == chroma_url
@@ -101,7 +64,7 @@ def test_store_and_retrieval_against_chroma_server(
     assert again.documents_unchanged == 1 and embedder.calls == calls
 
     fresh = Assistant.from_settings(
-        _settings(tmp_path / "other-host", chroma_url, "server-store"), embedder=embedder
+        _settings(tmp_path / "other-host", chroma_url, collection), embedder=embedder
     )
     assert len(fresh.lexical) == fresh.store.count() > 0  # a missing lexical index is rebuilt from the server
     assert assistant.remove("karlsruhe_file_662089.txt")[0] == 1
@@ -113,7 +76,7 @@ def test_store_and_retrieval_against_chroma_server(
 def test_two_processes_query_while_a_third_ingests(
     chroma_url: str, embedder: CountingEmbedder, tmp_path: Path
 ) -> None:
-    collection = "multi-process"
+    collection = new_collection()
     seed = Assistant.from_settings(_settings(tmp_path / "seed", chroma_url, collection), embedder=embedder)
     seed.ingest([FIXTURES / "karlsruhe_file_662089.txt"])
 
