@@ -4,16 +4,15 @@ The walk is a generator of SourceDocuments handed to ``Indexer.ingest_documents`
 resumed, the document it yielded is in the store, and only then is the object recorded in the sync state.
 The lexical index is rebuilt once at the end (or by the next process that sees a newer store generation).
 Later runs ask each list only for what changed (``modified_since``), skip objects and files whose modified
-date/checksum is unchanged, and remove the chunks of objects flagged ``deleted``.
+date/checksum is unchanged, and remove the chunks of objects flagged ``deleted``. Files (text or download,
+unchanged checks, retries) are handled by ``ingest.oparl.files``.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -23,19 +22,16 @@ from tqdm import tqdm
 from assistant.errors import ParseError
 from assistant.models import IngestReport, SourceDocument
 from assistant.service import Assistant
-from ingest.oparl.client import ClientConfig, Download, FetchError, OParlClient
+from ingest.oparl.client import ClientConfig, FetchError, OParlClient
 from ingest.oparl.documents import (
-    Inherited,
     Lookups,
-    file_checksum,
-    file_document,
-    file_name_for,
     meeting_document,
     meeting_files,
     paper_document,
     paper_files,
     type_name,
 )
+from ingest.oparl.files import FileSync
 from ingest.oparl.state import SyncState
 from ingest.parsers import ParseContext
 from ingest.parsers.base import document_id_for
@@ -106,8 +102,7 @@ class OParlSync:
         self.full = full
         self.ctx: ParseContext = assistant.indexer.parse_context
         self.report = SyncReport()
-        self._tried_files: set[str] = set()
-        self._pool = ThreadPoolExecutor(max_workers=client.config.concurrency, thread_name_prefix="oparl")
+        self.files = FileSync(client, state, self.report, self.ctx)
 
     def run(self, url: str) -> SyncReport:
         started = time.perf_counter()
@@ -127,7 +122,7 @@ class OParlSync:
                 raise FetchError(url, f"expected an OParl System or Body, got '{kind or 'no type'}'")
             self.report.ingest = self.assistant.indexer.ingest_documents(self._bodies(bodies))
         finally:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            self.files.shutdown()
             self.report.requests = self.client.requests
             self.report.seconds = time.perf_counter() - started
         return self.report
@@ -245,13 +240,13 @@ class OParlSync:
                     for f, main in paper_files(obj)
                 ]
             yield document  # resumed => the document is in the store
-            downloads = self._prefetch([f for f, _, _ in files], inherited.parent_id)
+            downloads = self.files.prefetch([f for f, _, _ in files], inherited.parent_id)
             file_ids = []
             for file, doc_type, restricted in files:
                 if file.get("id"):
                     file_ids.append(str(file["id"]))
                     parent = replace(inherited, public=False) if restricted else inherited
-                    yield from self._file(file, parent, doc_type, downloads)
+                    yield from self.files.documents(file, parent, doc_type, downloads)
             for gone in set(known.file_ids if known else ()) - set(file_ids):
                 self._remove_document(document_id_for(gone))
                 self.state.forget_file(gone)
@@ -290,107 +285,6 @@ class OParlSync:
             store.bump_generation()
             self.report.chunks_removed += removed
 
-    # -- files -----------------------------------------------------------------------------------
-    def _unchanged(self, file: dict[str, Any], parent_id: str) -> bool:
-        known = self.state.file(str(file["id"]))
-        if not known or known.status == "failed" or known.parent_id != parent_id:
-            return False
-        checksum, modified = file_checksum(file), str(file.get("modified") or "")
-        return bool(checksum and known.checksum == checksum) or bool(
-            not checksum and modified and known.modified == modified
-        )
-
-    def _prefetch(
-        self, files: list[dict[str, Any]], parent_id: str
-    ) -> dict[str, Future[Download | FetchError]]:
-        """Start downloading the files of one object in parallel (bounded by the client's concurrency)."""
-        wanted = {str(f["id"]): f for f in files if f.get("id") and not str(f.get("text") or "").strip()}
-        futures = {}
-        for file_id, file in wanted.items():
-            if self._unchanged(file, parent_id):
-                continue
-            url = file.get("accessUrl") or file.get("downloadUrl")
-            if url:
-                futures[file_id] = self._pool.submit(self._download, str(url), file)
-        return futures
-
-    def _download(self, url: str, file: dict[str, Any]) -> Download | FetchError:
-        try:
-            return self.client.download(url)
-        except FetchError as exc:
-            fallback = file.get("downloadUrl")
-            if exc.status is not None and exc.status < 500 and fallback and fallback != url:
-                try:
-                    return self.client.download(str(fallback))
-                except FetchError as second:
-                    return second
-            return exc
-
-    def _file(
-        self,
-        file: dict[str, Any],
-        parent: Inherited,
-        doc_type: str | None,
-        downloads: dict[str, Future[Download | FetchError]],
-    ) -> Iterator[SourceDocument]:
-        file_id = str(file["id"])
-        self._tried_files.add(file_id)
-        if self._unchanged(file, parent.parent_id):
-            self.report.files_unchanged += 1
-            return
-        saved = json.dumps({"file": file, "parent": asdict(parent), "doc_type": doc_type}, ensure_ascii=False)
-        checksum, modified = file_checksum(file), str(file.get("modified") or "")
-        try:
-            if str(file.get("text") or "").strip():
-                data, name = str(file["text"]).encode("utf-8"), file_name_for(file, "text/plain")
-                self.report.files_from_text += 1
-            else:
-                got = (
-                    downloads[file_id].result()
-                    if file_id in downloads
-                    else FetchError(file_id, "no accessUrl or downloadUrl")
-                )
-                if isinstance(got, FetchError):
-                    raise got
-                data, name = got.data, file_name_for(file, got.content_type)
-                self.report.files_downloaded += 1
-            document = file_document(file, data, name, parent, doc_type, self.ctx)
-        except FetchError as exc:
-            permanent = "too large" in exc.reason
-            self._file_problem(file_id, parent, modified, checksum, saved, exc.reason, permanent)
-            return
-        except ParseError as exc:
-            self._file_problem(file_id, parent, modified, checksum, saved, exc.reason, permanent=True)
-            return
-        yield document
-        self.state.save_file(
-            file_id, parent.parent_id, modified, checksum, "ok", "", document.document_id, saved
-        )
-
-    def _file_problem(
-        self,
-        file_id: str,
-        parent: Inherited,
-        modified: str,
-        checksum: str,
-        saved: str,
-        reason: str,
-        permanent: bool,
-    ) -> None:
-        """Too large / unparsable files are skipped until they change; network failures are retried."""
-        log.warning("file %s: %s", file_id, reason)
-        (self.report.skipped_files if permanent else self.report.errors).append((file_id, reason))
-        self.state.save_file(
-            file_id,
-            parent.parent_id,
-            modified,
-            checksum,
-            "skipped" if permanent else "failed",
-            reason,
-            None,
-            saved,
-        )
-
     # -- retries of earlier failures ---------------------------------------------------------------
     def _retry(self, body_id: str, lookups: Lookups) -> Iterator[SourceDocument]:
         for object_id, kind in self.state.failed_objects(body_id):
@@ -400,13 +294,7 @@ class OParlSync:
                 self.report.errors.append((object_id, exc.reason))
                 continue
             yield from self._object(obj, kind, body_id, lookups)
-        for file_id, _parent_id, saved in self.state.retry_files():
-            if file_id in self._tried_files:
-                continue
-            record = json.loads(saved)
-            parent = Inherited(**record["parent"])
-            downloads = self._prefetch([record["file"]], parent.parent_id)
-            yield from self._file(record["file"], parent, record["doc_type"], downloads)
+        yield from self.files.retry()
 
 
 def open_state(assistant: Assistant) -> SyncState:
