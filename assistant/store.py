@@ -23,6 +23,7 @@ from assistant.settings import Settings
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
+OVERFETCH = 2  # unfiltered nearest neighbours fetched per wanted filtered one (see ChunkStore.query)
 _PATH_SEP = " > "
 
 
@@ -106,6 +107,20 @@ def filters_to_where(filters: SearchFilters | None) -> dict[str, Any] | None:
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def metadata_matches(meta: dict[str, Any], filters: SearchFilters | None) -> bool:
+    """The filters of ``filters_to_where`` checked on one stored record's metadata (fail closed)."""
+    f = filters or SearchFilters()
+    date = int(meta.get("date_int") or 0)
+    return not (
+        (f.public_only and meta.get("public") is not True)
+        or (f.document_types and meta.get("document_type") not in f.document_types)
+        or (f.bodies and meta.get("body") not in f.bodies)
+        or (f.document_ids and meta.get("document_id") not in f.document_ids)
+        or (f.date_from and date < _date_int(f.date_from))
+        or (f.date_to and date > _date_int(f.date_to))
+    )
 
 
 @dataclass(frozen=True)
@@ -250,13 +265,17 @@ class ChunkStore:
         return ids
 
     def get_chunks(self, chunk_ids: Sequence[str], filters: SearchFilters | None = None) -> dict[str, Chunk]:
-        """Chunks by id, with the filters applied in the store query."""
+        """Chunks by id; the filters are checked on the stored metadata of each record.
+
+        Not as a chroma ``where`` next to ``ids``: chroma evaluates such a filter over the whole collection
+        before it intersects with the ids (12.7 s for 80 ids at 100k chunks, 24 ms without the ``where``).
+        """
         if not chunk_ids:
             return {}
-        got = self._collection.get(ids=list(chunk_ids), where=filters_to_where(filters),
-                                   include=["documents", "metadatas"])
+        got = self._collection.get(ids=list(chunk_ids), include=["documents", "metadatas"])
         return {cid: chunk_from_record(cid, doc or "", meta)
-                for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"])}
+                for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"])
+                if metadata_matches(meta, filters)}
 
     def embeddings(self, chunk_ids: Sequence[str]) -> np.ndarray:
         """The stored vectors of these chunks, in the given order (rows of a float32 matrix)."""
@@ -278,19 +297,38 @@ class ChunkStore:
             offset += len(got["ids"])
 
     def query(self, embedding: np.ndarray, k: int, filters: SearchFilters | None = None) -> list[DenseMatch]:
-        if k <= 0 or self.count() == 0:
+        """The ``k`` nearest chunks that pass the filters.
+
+        chroma pre-filters a ``where`` over the whole collection (1.1 s per query at 100k chunks, 40 ms
+        without), so the nearest ``OVERFETCH * k`` chunks are fetched unfiltered and filtered on their
+        metadata; only when fewer than ``k`` pass (a selective filter) does chroma run the filtered query.
+        Both give the same chunks: any passing chunk nearer than the k-th kept one is among the unfiltered
+        nearest, too.
+        """
+        count = self.count()
+        if k <= 0 or count == 0:
             return []
+        where = filters_to_where(filters)
+        if where is None:
+            return [m for m, _ in self._nearest(embedding, k, None)]
+        fetched = min(count, OVERFETCH * k)
+        candidates = self._nearest(embedding, fetched, None)
+        passing = [m for m, meta in candidates if metadata_matches(meta, filters)]
+        if len(passing) >= k or fetched == count:
+            return passing[:k]
+        return [m for m, _ in self._nearest(embedding, k, where)]
+
+    def _nearest(self, embedding: np.ndarray, k: int, where: dict[str, Any] | None
+                 ) -> list[tuple[DenseMatch, dict[str, Any]]]:
         result = self._collection.query(
             query_embeddings=[np.asarray(embedding, dtype=np.float32)],
             n_results=k,
-            where=filters_to_where(filters),
+            where=where,
             include=["documents", "metadatas", "distances"],
         )
-        matches = []
-        for cid, doc, meta, dist in zip(result["ids"][0], result["documents"][0], result["metadatas"][0],
-                                        result["distances"][0]):
-            matches.append(DenseMatch(chunk_from_record(cid, doc or "", meta), 1.0 - float(dist)))
-        return matches
+        return [(DenseMatch(chunk_from_record(cid, doc or "", meta), 1.0 - float(dist)), meta)
+                for cid, doc, meta, dist in zip(result["ids"][0], result["documents"][0], result["metadatas"][0],
+                                                result["distances"][0])]
 
     def documents(self) -> list[dict[str, Any]]:
         """One summary row per stored document (id, source, title, type, date, body, public, chunks)."""

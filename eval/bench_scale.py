@@ -380,6 +380,7 @@ def run_bench_scale(settings: Any, corpus: Sequence[Path], queries: Sequence[str
             "embedder": embedder.name, "base_chunks": len(base.chunks), "noise": NOISE, "sizes": sorted(sizes),
             "backends": list(backends), "runs": runs, "queries": len(queries), "seed": seed,
             "max_grow_minutes": max_grow_minutes, "hnsw_ef_search": settings.hnsw_ef_search,
+            "load_average_start": list(os.getloadavg()),
         },
         "results": [],
     }
@@ -393,11 +394,13 @@ def run_bench_scale(settings: Any, corpus: Sequence[Path], queries: Sequence[str
                 if backend in capped:
                     continue
                 row = run_stage(backend, target, plan, base, settings, embedder, lexical_cache)
+                row["load_average"] = list(os.getloadavg())  # the machine is shared: 1-min, 5-min, 15-min
                 results["results"].append(row)
                 if not row["complete"]:
                     capped.add(backend)
                 write_partial(results, out_dir)
     results["meta"]["wall_s"] = time.perf_counter() - started
+    results["meta"]["load_average_end"] = list(os.getloadavg())
     if out_dir:
         write_results(results, out_dir)
     return results

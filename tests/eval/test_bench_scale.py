@@ -13,7 +13,7 @@ from eval.chroma_server import chroma_cli
 from tests.conftest import FIXTURES
 
 RESULT_KEYS = {"backend", "target_chunks", "chunks", "complete", "ingest", "search", "lexical", "store_disk_mb",
-               "bench_process_peak_rss_mb", "server_peak_rss_mb"}
+               "bench_process_peak_rss_mb", "server_peak_rss_mb", "load_average"}
 LEXICAL_KEYS = {"chunks", "build_s", "rss_before_build_mb", "build_peak_rss_mb", "build_peak_delta_mb", "disk_mb",
                 "load_s", "loaded_delta_mb"}
 
