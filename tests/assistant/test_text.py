@@ -35,6 +35,20 @@ def test_glossary_carries_council_terms() -> None:
     assert german_terms("Wie hoch ist die Hundesteuer?") == ""
 
 
+def test_glossary_translates_question_words_only_where_they_ask() -> None:
+    assert "wann" in german_terms("When did Karlsruhe declare a climate emergency?").split()
+    assert "Klimanotstand" in german_terms("When did Karlsruhe declare a climate emergency?")
+    assert "wann" in german_terms("And when was it decided?").split()
+    inside = german_terms("Which other cities did Karlsruhe look at when reorganising its city marketing?")
+    assert "wann" not in inside.split() and "Stadtmarketing" in inside
+
+
+def test_glossary_names_each_german_word_once() -> None:
+    words = german_terms("How much extra revenue does the new swimming pool bring per year?").split()
+    assert "Mehrertrag" in words and "Bad" in words
+    assert len(words) == len(set(words))  # "pool", "swimming pool", "swimming" all give "Bad": BM25 counts it once
+
+
 def test_follow_up_detection() -> None:
     assert is_follow_up("and the staff costs?")
     assert is_follow_up("Und die Personalkosten?")
