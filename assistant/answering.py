@@ -44,15 +44,24 @@ class AnswerGenerator(Protocol):
 
 
 _ANCHOR = re.compile(r"[^\W\d_][\w\-]*|\d{4}", re.UNICODE)
+# In German every noun is capitalised, and a citizen's word for a thing is often not the records' word
+# ("Löschboot", "Personalmangel"): only a capitalised word in a name position counts as a name.
+_DE_NAME_MARKERS = frozenset({
+    "in", "im", "aus", "nach", "bei", "von", "vom", "gemeinde", "stadt", "stadtteil", "ortsteil", "ortschaft",
+    "landkreis", "kreis", "bezirk", "herr", "herrn", "frau", "bürgermeister", "bürgermeisterin",
+    "oberbürgermeister", "oberbürgermeisterin", "ortsvorsteher", "ortsvorsteherin", "stadtrat", "stadträtin",
+})
 
 
 @dataclass(frozen=True)
 class RefusalPolicy:
     """When do the records not support an answer?
 
-    1. The question names something (a proper noun, a German noun, a year) that occurs nowhere in the
-       indexed records: "Wie hoch ist die Hundesteuer in Krefeld?" over records without Krefeld
-       (``unknown_terms``; checked by the service for questions that are not follow-ups).
+    1. The question names something (a name, a year) that occurs nowhere in the indexed records: "Wie
+       hoch ist die Hundesteuer in Krefeld?" over records without Krefeld (``unknown_terms``; checked by
+       the service for questions that are not follow-ups). In German questions only capitalised words in a
+       name position count ("in Krefeld", "Gemeinde Nettersheim", "Frau Müller"): a German noun the records
+       do not use ("Löschboot") is a paraphrase far more often than a sign that nothing is known.
     2. The closest passage is too far from the question (dense cosine similarity below the threshold of
        the question's language; cross-lingual similarities run lower).
     """
@@ -73,7 +82,11 @@ class RefusalPolicy:
         unknown = []
         for i, token in enumerate(tokens):
             is_year = token.isdigit()
-            is_name = token[0].isupper() and (i > 0 or language == "de") and not token.isupper()
+            if language == "de":
+                is_name = (token[0].isupper() and not token.isupper() and i > 0
+                           and tokens[i - 1].lower() in _DE_NAME_MARKERS)
+            else:  # English capitalises names, not nouns
+                is_name = token[0].isupper() and i > 0 and not token.isupper()
             if not (is_year or is_name) or token.lower() in STOPWORDS:
                 continue
             if language == "en" and german_terms(token):
