@@ -46,6 +46,9 @@ eval: install
 	RATSINFO_DATA_DIR=data/eval $(RATSINFO) ingest $(SAMPLES) --json > /dev/null
 	RATSINFO_DATA_DIR=data/eval $(RATSINFO) eval --qa eval/data/dev.jsonl --baselines --corpus $(SAMPLES) \
 		--json eval/results/baseline.json --report eval/reports/latest
+	# a second question set, written without looking at the retrieval code (eval/data/EXTRA.md)
+	RATSINFO_DATA_DIR=data/eval $(RATSINFO) eval --qa eval/data/extra.jsonl --modes dense,lexical,hybrid \
+		--json eval/results/extra.json
 
 # recall@5 regression check on a subset (CI): ingest the text records, compare with the committed baseline
 CI_DATA ?= data/ci
