@@ -15,7 +15,7 @@ from tests.conftest import FIXTURES
 RESULT_KEYS = {"backend", "target_chunks", "chunks", "complete", "ingest", "search", "lexical", "store_disk_mb",
                "bench_process_peak_rss_mb", "server_peak_rss_mb", "load_average"}
 LEXICAL_KEYS = {"chunks", "build_s", "rss_before_build_mb", "build_peak_rss_mb", "build_peak_delta_mb", "disk_mb",
-                "load_s", "loaded_delta_mb"}
+                "load_s", "loaded_delta_mb", "build_process_max_rss_mb", "load_process_max_rss_mb"}
 
 
 @pytest.mark.skipif(chroma_cli() is None, reason="the chroma CLI is not installed")
@@ -45,7 +45,7 @@ def test_bench_scale_tiny_on_both_backends(tmp_path: Path) -> None:
         assert {"p50_ms", "p95_ms", "queries", "runs"} <= set(row["search"]) and row["search"]["p50_ms"] > 0
         assert LEXICAL_KEYS <= set(row["lexical"]) and row["lexical"]["chunks"] == 300
     assert rows[1]["server_peak_rss_mb"] > 0
-    assert "| server | 300 |" in markdown_table(written)
+    assert "| server | 300 |" in markdown_table(written) and "| 300 chunks |" in markdown_table(written)
     assert (tmp_path / "cache" / "vectors.npy").exists()  # the embedded base chunks are cached for the next run
 
 
