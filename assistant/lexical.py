@@ -1,7 +1,10 @@
 """The lexical index: BM25 (bm25s) over German-analysed chunk texts, persisted under the data directory.
 
-bm25s has no incremental add, so the index is rebuilt from the store after each ingest (seconds for 100k
-chunks) and whenever it is missing or older than the store's generation (another process ingested).
+bm25s has no incremental add, but three quarters of a build is the German analysis of the texts: the
+analysed tokens of every chunk are kept beside the index, so an update (``update``) analyses only the chunks
+added since, drops the removed ones and re-indexes the token lists. That happens after each ingest and whenever
+the index is older than the store's generation (another process ingested); a full build only when the index is
+missing or unreadable.
 Filters are applied with a weight mask built from per-chunk metadata kept beside the index, and the
 chunks are then fetched from the store with the same filters, so the store query enforces them too.
 """
@@ -15,6 +18,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +35,8 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _STATE = "state.json"
 _META = "chunks.json"
 _LEXICON = "lexicon.json"
+_TOKENS = "tokens.txt"  # one line per chunk, in index order: its analysed tokens, space separated
+_EMPTY = "\u2205"  # stands in for a chunk without tokens (bm25s wants at least one per document)
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,7 @@ class LexicalIndex:
         self._bodies: list[str] = []
         self._dates = np.zeros(0, dtype=np.int64)
         self._docs: list[str] = []
+        self._tokens: list[list[str]] | None = None
         self.analyzer = GermanAnalyzer()
         self._sorted_vocab: list[str] | None = None
 
@@ -60,20 +67,65 @@ class LexicalIndex:
 
     # -- building ----------------------------------------------------------------------------------
     def build(self, chunks: list[Chunk], generation: int) -> None:
+        """Index these chunks from scratch."""
         self.analyzer.lexicon.clear()  # same analyzer object: the answerer holds a reference to it
         self.analyzer.learn(c.embed_text for c in chunks)
-        self._ids = [c.chunk_id for c in chunks]
-        self._public = np.array([bool(c.public) for c in chunks], dtype=bool)
-        self._types = [c.document_type or "" for c in chunks]
-        self._bodies = [c.body or "" for c in chunks]
-        self._dates = np.array([_date_int(c.date) for c in chunks], dtype=np.int64)
-        self._docs = [c.document_id for c in chunks]
+        self._ids, self._tokens = [], []
+        self._public = np.zeros(0, dtype=bool)
+        self._types, self._bodies, self._docs = [], [], []
+        self._dates = np.zeros(0, dtype=np.int64)
+        self._append(chunks)
+        self._index(generation)
+
+    def update(self, current_ids: Collection[str], fetch: Callable[[Sequence[str]], list[Chunk]],
+               generation: int, changed: Collection[str] = ()) -> bool:
+        """Bring the index to the store's chunk ids: drop the ids no longer there (and ``changed`` ones,
+        whose metadata was rewritten), analyse only the chunks ``fetch`` returns for the ids not yet indexed.
+        False when there are no kept tokens to start from (an index written before they were kept): the caller
+        builds from scratch."""
+        if self._tokens is None or not self._ids:
+            return False
+        current, drop = set(current_ids), set(changed)
+        keep = [i for i, cid in enumerate(self._ids) if cid in current and cid not in drop]
+        kept = {self._ids[i] for i in keep}
+        missing = [cid for cid in current_ids if cid not in kept]
+        added = fetch(missing) if missing else []
+        if len(keep) == len(self._ids) and not added:
+            if generation != self.generation:
+                self.generation = generation
+                self._save()
+            return True
+        removed = len(self._ids) - len(keep)
+        self._ids = [self._ids[i] for i in keep]
+        self._tokens = [self._tokens[i] for i in keep]
+        index = np.array(keep, dtype=np.int64)
+        self._public, self._dates = self._public[index], self._dates[index]
+        self._types = [self._types[i] for i in keep]
+        self._bodies = [self._bodies[i] for i in keep]
+        self._docs = [self._docs[i] for i in keep]
+        self.analyzer.learn(c.embed_text for c in added)
+        self._append(added)
+        log.info("lexical index updated: %d kept, %d dropped, %d analysed", len(keep), removed, len(added))
+        self._index(generation)
+        return True
+
+    def _append(self, chunks: Sequence[Chunk]) -> None:
+        assert self._tokens is not None
+        self._ids += [c.chunk_id for c in chunks]
+        self._tokens += [self.analyzer.tokens(c.embed_text) for c in chunks]
+        self._public = np.concatenate([self._public, np.array([bool(c.public) for c in chunks], dtype=bool)])
+        self._types += [c.document_type or "" for c in chunks]
+        self._bodies += [c.body or "" for c in chunks]
+        self._dates = np.concatenate([self._dates, np.array([_date_int(c.date) for c in chunks], dtype=np.int64)])
+        self._docs += [c.document_id for c in chunks]
+
+    def _index(self, generation: int) -> None:
+        assert self._tokens is not None
         self.generation = generation
         self._sorted_vocab = None
-        if chunks:
-            corpus = [self.analyzer.tokens(c.embed_text) or ["\u2205"] for c in chunks]
+        if self._ids:
             self._bm25 = bm25s.BM25(k1=1.2, b=0.75)
-            self._bm25.index(corpus, show_progress=False)
+            self._bm25.index([t or [_EMPTY] for t in self._tokens], show_progress=False)
         else:
             self._bm25 = None
         self._save()
@@ -88,6 +140,8 @@ class LexicalIndex:
             "ids": self._ids, "public": self._public.tolist(), "types": self._types, "bodies": self._bodies,
             "dates": self._dates.tolist(), "docs": self._docs}), encoding="utf-8")
         (tmp / _LEXICON).write_text(json.dumps(sorted(self.analyzer.lexicon)), encoding="utf-8")
+        if self._tokens is not None:
+            (tmp / _TOKENS).write_text("".join(" ".join(t) + "\n" for t in self._tokens), encoding="utf-8")
         (tmp / _STATE).write_text(json.dumps({"generation": self.generation, "chunks": len(self._ids)}),
                                   encoding="utf-8")
         old = self.directory.with_name(self.directory.name + ".old")
@@ -116,8 +170,16 @@ class LexicalIndex:
         self._docs = list(meta["docs"])
         self.analyzer.lexicon = set(lexicon)
         self._bm25 = bm25
+        self._tokens = self._load_tokens()
         self._sorted_vocab = None
         return True
+
+    def _load_tokens(self) -> list[list[str]] | None:
+        try:
+            lines = (self.directory / _TOKENS).read_text(encoding="utf-8").split("\n")[:-1]
+        except OSError:
+            return None  # written before tokens were kept: the next update builds from scratch
+        return [line.split() for line in lines] if len(lines) == len(self._ids) else None
 
     def knows(self, word: str) -> bool:
         """Does ``word`` occur in the indexed records: as a word, as the start of a word ('Defis' ->

@@ -286,6 +286,15 @@ class ChunkStore:
             vectors.update(zip(got["ids"], np.asarray(got["embeddings"], dtype=np.float32)))
         return np.stack([vectors[cid] for cid in ids]) if ids else np.zeros((0, 0), dtype=np.float32)
 
+    def chunk_ids(self, batch_size: int = 20000) -> list[str]:
+        """Every stored chunk id (no texts, no metadata)."""
+        ids: list[str] = []
+        while True:
+            got = self._collection.get(include=[], limit=batch_size, offset=len(ids))
+            if not got["ids"]:
+                return ids
+            ids += got["ids"]
+
     def iter_chunks(self, batch_size: int = 2000) -> Iterator[Chunk]:
         offset = 0
         while True:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +18,7 @@ from tqdm import tqdm
 from assistant.embeddings import Embedder
 from assistant.errors import ParseError
 from assistant.lexical import LexicalIndex
-from assistant.models import Chunk, IngestReport, SkippedFile, SourceDocument
+from assistant.models import Chunk, IngestReport, SearchFilters, SkippedFile, SourceDocument
 from assistant.store import ChunkStore
 from ingest.chunking import chunk_document
 from ingest.parsers import SUPPORTED_SUFFIXES, ParseContext, parse_file
@@ -69,6 +69,7 @@ class _Tally:
     chunks_added: int = 0
     chunks_removed: int = 0
     embedded: int = 0
+    retagged: set[str] = field(default_factory=set)
     skipped: list[SkippedFile] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -116,7 +117,7 @@ class Indexer:
                 self.ingest_document(document, tally)
         finally:
             bar.close()
-            self.refresh_lexical(force=tally.chunks_added + tally.chunks_removed > 0)
+            self.refresh_lexical(force=tally.chunks_added + tally.chunks_removed > 0, changed=tally.retagged)
         return tally.report(time.perf_counter() - started)
 
     def ingest_documents(self, documents: Iterable[SourceDocument]) -> IngestReport:
@@ -127,7 +128,7 @@ class Indexer:
             for document in documents:
                 self.ingest_document(document, tally)
         finally:
-            self.refresh_lexical(force=tally.chunks_added + tally.chunks_removed > 0)
+            self.refresh_lexical(force=tally.chunks_added + tally.chunks_removed > 0, changed=tally.retagged)
         return tally.report(time.perf_counter() - started)
 
     def remove(self, source: str) -> tuple[int, int]:
@@ -143,14 +144,26 @@ class Indexer:
             self.refresh_lexical(force=True)
         return len(doc_ids), removed
 
-    def refresh_lexical(self, *, force: bool = False) -> None:
-        """Rebuild the lexical index when forced, missing, or behind the store's generation."""
+    def refresh_lexical(self, *, force: bool = False, changed: Collection[str] = ()) -> None:
+        """Bring the lexical index up to the store when forced or behind the store's generation: an update
+        that analyses only the chunks added since (``changed``: ids whose metadata was rewritten), or a full
+        build when the index is missing."""
         generation = self.store.generation
         if not force and self.lexical.generation == generation and len(self.lexical) == self.store.count():
+            return
+        if self.lexical.update(self.store.chunk_ids(), self._fetch_chunks, generation, changed):
             return
         chunks = list(self.store.iter_chunks())
         log.info("building lexical index over %d chunks", len(chunks))
         self.lexical.build(chunks, generation)
+
+    def _fetch_chunks(self, chunk_ids: Sequence[str]) -> list[Chunk]:
+        everything = SearchFilters(public_only=False)
+        step = self.store.max_batch_size
+        found: list[Chunk] = []
+        for start in range(0, len(chunk_ids), step):
+            found += self.store.get_chunks(chunk_ids[start:start + step], everything).values()
+        return found
 
     # -- one document ----------------------------------------------------------------------------------
     def chunk(self, document: SourceDocument) -> list[Chunk]:
@@ -190,6 +203,7 @@ class Indexer:
             tally.embedded += len(part)
         if retagged:
             self.store.update_metadata(retagged)
+            tally.retagged.update(c.chunk_id for c in retagged)
         if stale:
             self.store.delete(stale)
         self.store.bump_generation()
