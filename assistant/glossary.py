@@ -566,15 +566,15 @@ def german_terms(question: str) -> str:
             continue
         # the phrase's own terms, then those of its words ("extra revenue" -> Mehrertrag, then Ertrag)
         for key in [phrase] + ([w for w in phrase.split() if w in EN_DE] if " " in phrase else []):
-            if EN_DE[key] not in found:
-                found.append(EN_DE[key])
+            found.append(EN_DE[key])
     # each German word once: a word repeated by overlapping phrases would count several times in BM25
     return " ".join(dict.fromkeys(" ".join(found).split()))
 
 
-def expand_query(question: str) -> str:
-    """The question with the German terms appended, for a cross-lingual dense query."""
-    terms = german_terms(question)
+def expand_query(question: str, terms: str | None = None) -> str:
+    """The question with its German terms (``german_terms`` unless given) appended, for a cross-lingual dense
+    query."""
+    terms = german_terms(question) if terms is None else terms
     return f"{question} ({terms})" if terms else question
 
 

@@ -15,7 +15,7 @@ from typing import Literal
 import numpy as np
 
 from assistant.embeddings import Embedder
-from assistant.glossary import council_terms, expand_query, german_terms
+from assistant.glossary import council_terms, expand_query
 from assistant.language import detect_language
 from assistant.lexical import LexicalIndex
 from assistant.models import Chunk, Hit, SearchFilters
@@ -76,15 +76,16 @@ class HybridRetriever:
             raise ValueError(f"unknown retrieval mode {mode!r}; use one of {', '.join(MODES)}")
         filters = filters or SearchFilters()
         language = language or detect_language(query)
-        translate = cfg.query_translation and language == "en"
-        german = german_terms(query) if translate else ""
+        # the glossary terms once per query: EN->DE for English (second dense query and BM25), section
+        # vocabulary for German (BM25 only)
+        terms = council_terms(query, language) if cfg.query_translation else ""
         n = max(cfg.candidate_k, k)
 
         chunks: dict[str, Chunk] = {}
         similarity: dict[str, float] = {}
         lists: list[_Ranked] = []
         if mode in ("dense", "hybrid"):
-            queries = [query] + ([expand_query(query)] if german else [])
+            queries = [query] + ([expand_query(query, terms)] if language == "en" and terms else [])
             for i, text in enumerate(queries):
                 matches = self.store.query(self.embedder.embed_query(text), n, filters)
                 for m in matches:
@@ -97,8 +98,7 @@ class HybridRetriever:
             weight = 1.0 if mode == "lexical" else (
                 cfg.lexical_weight_en if language == "en" else cfg.lexical_weight_de)
             if weight > 0:
-                extra = council_terms(query, language) if cfg.query_translation else ""
-                matches_l = self.lexical.search(query, n, filters, extra_terms=extra)
+                matches_l = self.lexical.search(query, n, filters, extra_terms=terms)
                 missing = [m.chunk_id for m in matches_l if m.chunk_id not in chunks]
                 chunks.update(self.store.get_chunks(missing, filters))
                 kept = [m for m in matches_l if m.chunk_id in chunks]  # the store query re-applies filters
