@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -12,18 +11,14 @@ import urllib.request
 from pathlib import Path
 from types import TracebackType
 
+from eval.processes import free_port, stop_process
+
 log = logging.getLogger(__name__)
 
 
 def chroma_cli() -> str | None:
     """The ``chroma`` executable of this virtualenv, else the one on PATH."""
     return shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def wait_for_heartbeat(url: str, timeout_s: float = 60.0, process: subprocess.Popen[bytes] | None = None) -> None:
@@ -85,14 +80,8 @@ class ChromaServer:
         return _status_mb(self.process.pid, "VmHWM") if self.process else None
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        if self.process is not None:
+            stop_process(self.process, timeout_s=30)
 
     def __enter__(self) -> ChromaServer:
         return self.start()

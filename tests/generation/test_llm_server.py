@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ import pytest
 from assistant.generation import build_generator, open_stream
 from assistant.generation.grounding import split_claims
 from assistant.models import Answer
+from eval.processes import free_port, stop_process
 
 pytestmark = pytest.mark.llm
 
@@ -50,12 +50,6 @@ def find_gguf() -> Path | None:
     return Path(package.assemble())
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @dataclass
 class Server:
     url: str
@@ -63,13 +57,7 @@ class Server:
     log: Path
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        stop_process(self.process, timeout_s=20)
 
 
 def start_server(gguf: Path, log: Path, timeout_s: float = 180.0) -> Server:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from eval.processes import free_port, stop_process
 from tests.ui.conftest import REGIONAL_DE, ROOT
 
 pytestmark = pytest.mark.browser
@@ -27,12 +27,6 @@ ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 IMAGE_HOST = "127.0.0.1:9"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 90) -> None:
@@ -54,7 +48,7 @@ def server(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     if not CHROMIUM.exists():
         pytest.skip("/usr/bin/chromium missing: apt-get install -y chromium chromium-driver")
     pytest.importorskip("playwright.sync_api", reason="pip install playwright (no `playwright install`)")
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, RATSINFO_DATA_DIR=str(index_dir), RATSINFO_STAFF_USERS="",
                RATSINFO_FEEDBACK_DB=str(tmp_path_factory.mktemp("browser") / "feedback.sqlite3"))
     ratsinfo = shutil.which("ratsinfo", path=str(Path(sys.executable).parent)) or "ratsinfo"
@@ -67,11 +61,7 @@ def server(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
             _wait_healthy(url, process)
             yield url
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stop_process(process, timeout_s=15)
 
 
 @pytest.fixture
