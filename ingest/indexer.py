@@ -158,12 +158,7 @@ class Indexer:
         self.lexical.build(chunks, generation)
 
     def _fetch_chunks(self, chunk_ids: Sequence[str]) -> list[Chunk]:
-        everything = SearchFilters(public_only=False)
-        step = self.store.max_batch_size
-        found: list[Chunk] = []
-        for start in range(0, len(chunk_ids), step):
-            found += self.store.get_chunks(chunk_ids[start:start + step], everything).values()
-        return found
+        return list(self.store.get_chunks(chunk_ids, SearchFilters(public_only=False)).values())
 
     # -- one document ----------------------------------------------------------------------------------
     def chunk(self, document: SourceDocument) -> list[Chunk]:
