@@ -21,6 +21,7 @@ import resource
 import statistics
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -113,11 +114,13 @@ def synthetic_chunks(
     return chunks, noisy
 
 
-def _latencies(call, queries: list[str], runs: int) -> dict[str, float]:
+def latencies(call: Callable[[str], object], queries: Sequence[str], runs: int) -> dict[str, Any]:
+    """p50/p95 in ms over the queries, median over ``runs`` runs (two warm-up queries first: model and index
+    caches)."""
+    for query in queries[:2]:
+        call(query)
     p50s: list[float] = []
     p95s: list[float] = []
-    for query in queries[:2]:
-        call(query)  # warm-up: model and index caches
     for _ in range(runs):
         samples = []
         for query in queries:
@@ -125,7 +128,8 @@ def _latencies(call, queries: list[str], runs: int) -> dict[str, float]:
             samples.append(seconds * 1000)
         p50s.append(percentile(samples, 50) or 0.0)
         p95s.append(percentile(samples, 95) or 0.0)
-    return {"p50_ms": statistics.median(p50s), "p95_ms": statistics.median(p95s), "n": len(queries)}
+    return {"p50_ms": statistics.median(p50s), "p95_ms": statistics.median(p95s), "n": len(queries),
+            "queries": len(queries), "runs": runs, "p50_runs_ms": p50s, "p95_runs_ms": p95s}
 
 
 def bench_scale(
@@ -162,10 +166,10 @@ def bench_scale(
         log.info(
             "index at %d chunks (grown %d in %.1fs, lexical rebuild %.1fs)", total, grown, insert_s, lexical_s
         )
-        search = _latencies(lambda q: assistant.search(q), queries, runs)
-        lexical = _latencies(lambda q: assistant.search(q, mode="lexical"), queries, runs)
-        encode = _latencies(assistant.embedder.embed_query, queries, runs)
-        ask = _latencies(lambda q: assistant.ask(q), queries, runs)
+        search = latencies(lambda q: assistant.search(q), queries, runs)
+        lexical = latencies(lambda q: assistant.search(q, mode="lexical"), queries, runs)
+        encode = latencies(assistant.embedder.embed_query, queries, runs)
+        ask = latencies(lambda q: assistant.ask(q), queries, runs)
         rows.append(
             {
                 "chunks": total,

@@ -26,12 +26,11 @@ import os
 import re
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,9 +41,9 @@ import numpy as np
 from tqdm import tqdm
 
 from assistant.models import Chunk
-from eval.bench import NOISE, disk_mb, peak_memory_mb
+from eval.bench import NOISE, disk_mb, latencies, peak_memory_mb
 from eval.chroma_server import ChromaServer
-from eval.metrics import percentile
+from eval.processes import status_mb
 
 log = logging.getLogger(__name__)
 
@@ -155,10 +154,9 @@ def batches(start: int, stop: int, size: int) -> Iterator[tuple[int, int]]:
 
 # -- memory ------------------------------------------------------------------------------------------
 def _status_mb(field: str) -> float:
-    for line in Path("/proc/self/status").read_text(encoding="utf-8").splitlines():
-        if line.startswith(f"{field}:"):
-            return int(line.split()[1]) / 1024
-    return peak_memory_mb()
+    """This process's ``/proc`` memory field in MB; the peak RSS where there is none."""
+    value = status_mb(os.getpid(), field)
+    return peak_memory_mb() if value is None else value
 
 
 def _reset_peak() -> bool:
@@ -264,23 +262,6 @@ def grow(store: Any, base: Base, start: int, target: int, batch: int, seed: int,
             if n % every == 0:
                 samples.append({"chunks": float(start + added), "batch_chunks_per_s": count / took})
     return Growth(added, seconds, True, samples)
-
-
-def latencies(call: Callable[[str], object], queries: Sequence[str], runs: int) -> dict[str, Any]:
-    """p50/p95 in ms over the queries, median over ``runs`` runs (two warm-up queries first)."""
-    for query in queries[:2]:
-        call(query)
-    p50s, p95s = [], []
-    for _ in range(runs):
-        samples = []
-        for query in queries:
-            began = time.perf_counter()
-            call(query)
-            samples.append((time.perf_counter() - began) * 1000)
-        p50s.append(percentile(samples, 50) or 0.0)
-        p95s.append(percentile(samples, 95) or 0.0)
-    return {"p50_ms": statistics.median(p50s), "p95_ms": statistics.median(p95s), "queries": len(queries),
-            "runs": runs, "p50_runs_ms": p50s, "p95_runs_ms": p95s}
 
 
 # -- one backend -------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import urllib.request
 from pathlib import Path
 from types import TracebackType
 
-from eval.processes import free_port, stop_process
+from eval.processes import free_port, status_mb, stop_process
 
 log = logging.getLogger(__name__)
 
@@ -34,16 +34,6 @@ def wait_for_heartbeat(url: str, timeout_s: float = 60.0, process: subprocess.Po
             if time.monotonic() > deadline:
                 raise RuntimeError(f"chroma server at {url} did not answer within {timeout_s:.0f}s") from None
             time.sleep(0.3)
-
-
-def _status_mb(pid: int, field: str) -> float | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text(encoding="utf-8").splitlines():
-            if line.startswith(f"{field}:"):
-                return int(line.split()[1]) / 1024  # kB
-    except OSError:
-        return None
-    return None
 
 
 class ChromaServer:
@@ -77,7 +67,7 @@ class ChromaServer:
 
     def peak_rss_mb(self) -> float | None:
         """Peak resident memory of the server process so far (VmHWM)."""
-        return _status_mb(self.process.pid, "VmHWM") if self.process else None
+        return status_mb(self.process.pid, "VmHWM") if self.process else None
 
     def stop(self) -> None:
         if self.process is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import subprocess
+from pathlib import Path
 
 
 def free_port() -> int:
@@ -23,3 +24,15 @@ def stop_process(process: subprocess.Popen[bytes], timeout_s: float = 30.0) -> N
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=10)
+
+
+def status_mb(pid: int, field: str) -> float | None:
+    """A memory field of ``/proc/PID/status`` in MB (``VmRSS``, ``VmHWM`` = peak RSS); None where there is
+    no such file or field (not Linux, process gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text(encoding="utf-8").splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        return None
+    return None
