@@ -19,6 +19,7 @@ Sizes run in ascending order, each backend in turn; a growth stage can be capped
 
 from __future__ import annotations
 
+import fcntl
 import gc
 import json
 import logging
@@ -219,6 +220,25 @@ def _subprocess_json(*args: str) -> dict[str, Any]:
 
 
 def measure_lexical(cache: Path, size: int, directory: Path, generation: int, seed: int) -> dict[str, Any]:
+    """Build ``size`` synthetic chunks' index in ``directory`` and measure it, once per folder.
+
+    The figures are kept beside the index (``<directory>.json``) and an exclusive lock is held while building,
+    so two bench processes sharing ``--lexical-dir`` (one per backend, run side by side) build the same index
+    (same seed, same chunks) once, not twice at ~10 GB each.
+    """
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    figures = directory.with_suffix(".json")
+    with open(directory.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if figures.exists() and (directory / "state.json").exists():
+            log.info("lexical index over %d chunks from %s", size, directory)
+            return dict(json.loads(figures.read_text(encoding="utf-8")))
+        measured = _measure_lexical(cache, size, directory, generation, seed)
+        figures.write_text(json.dumps(measured), encoding="utf-8")
+        return measured
+
+
+def _measure_lexical(cache: Path, size: int, directory: Path, generation: int, seed: int) -> dict[str, Any]:
     log.info("lexical index over %d chunks (subprocess)", size)
     built = _subprocess_json("build", str(cache), str(size), str(directory), str(generation), str(seed))
     loaded = _subprocess_json("load", str(directory))
@@ -275,6 +295,11 @@ class Plan:
     max_grow_s: float | None
     cache: Path
     work: Path
+    lexical_dir: Path | None = None
+
+    def lexical_index(self, size: int) -> Path:
+        """Where the index over ``size`` synthetic chunks is built (shared between runs with ``--lexical-dir``)."""
+        return (self.lexical_dir or self.work) / f"lexical-{size}-seed{self.seed}"
 
 
 def _settings(base_settings: Any, data_dir: Path, url: str | None) -> Any:
@@ -311,9 +336,9 @@ def run_stage(backend: str, target: int, plan: Plan, base: Base, settings: Any, 
         reached = store.count()
         generation = store.bump_generation()
         if target not in lexical_cache:
-            lexical_cache[target] = measure_lexical(plan.cache, target, plan.work / f"lexical-{target}",
-                                                    generation, plan.seed)
-        source = plan.work / f"lexical-{target}"
+            lexical_cache[target] = measure_lexical(plan.cache, target, plan.lexical_index(target), generation,
+                                                    plan.seed)
+        source = plan.lexical_index(target)
         if reached != target:  # capped growth: search with an index of exactly what the store holds
             source = plan.work / f"lexical-{backend}-{reached}"
             _subprocess_json("build", str(plan.cache), str(reached), str(source), str(generation), str(plan.seed))
@@ -351,7 +376,8 @@ def _set_generation(directory: Path, generation: int) -> None:
 def run_bench_scale(settings: Any, corpus: Sequence[Path], queries: Sequence[str], *,
                     sizes: Sequence[int] = DEFAULT_SIZES, backends: Sequence[str] = BACKENDS, runs: int = 3,
                     batch: int | None = None, max_grow_minutes: float | None = None, cache: Path = CACHE_DIR,
-                    out_dir: Path | None = OUT_DIR, work: Path | None = None, seed: int = 0) -> dict[str, Any]:
+                    out_dir: Path | None = OUT_DIR, work: Path | None = None, seed: int = 0,
+                    lexical_dir: Path | None = None) -> dict[str, Any]:
     from assistant.embeddings import build_embedder
 
     started = time.perf_counter()
@@ -369,7 +395,7 @@ def run_bench_scale(settings: Any, corpus: Sequence[Path], queries: Sequence[str
     }
     with tempfile.TemporaryDirectory(prefix="ratsinfo-bench-scale-", dir=work) as tmp:
         plan = Plan(tuple(sorted(sizes)), tuple(queries), runs, batch, seed,
-                    max_grow_minutes * 60 if max_grow_minutes else None, cache, Path(tmp))
+                    max_grow_minutes * 60 if max_grow_minutes else None, cache, Path(tmp), lexical_dir)
         lexical_cache: dict[int, dict[str, Any]] = {}
         capped: set[str] = set()
         for target in plan.sizes:  # size by size, so every backend gets the smaller sizes before a long growth
@@ -456,11 +482,13 @@ def _int_list(value: str) -> tuple[int, ...]:
               help="Cache of the embedded base chunks.")
 @click.option("--work", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the temporary stores (default: the system temp dir).")
+@click.option("--lexical-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Keep the synthetic lexical indexes here and reuse them (e.g. one bench process per backend).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=OUT_DIR,
               show_default=True, help="Folder for bench_scale.json and bench_scale.md.")
 def bench_scale_command(corpus: tuple[Path, ...], qa_file: Path, sizes: str, backends: str, runs: int,
                         n_queries: int, batch: int | None, max_grow_minutes: float | None, cache: Path,
-                        work: Path | None, out_dir: Path) -> None:
+                        work: Path | None, lexical_dir: Path | None, out_dir: Path) -> None:
     """Store ingest rate, hybrid search p50/p95 and lexical index memory at 100k-1M chunks, embedded vs server."""
     from assistant.errors import RatsinfoError
     from assistant.settings import Settings
@@ -475,7 +503,7 @@ def bench_scale_command(corpus: tuple[Path, ...], qa_file: Path, sizes: str, bac
         queries = [q.question for q in load_questions(qa_file)][:n_queries]
         results = run_bench_scale(Settings(), corpus, queries, sizes=_int_list(sizes), backends=chosen, runs=runs,
                                   batch=batch, max_grow_minutes=max_grow_minutes, cache=cache, out_dir=out_dir,
-                                  work=work)
+                                  work=work, lexical_dir=lexical_dir)
     except RatsinfoError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(NOTE)

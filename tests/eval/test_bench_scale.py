@@ -49,6 +49,27 @@ def test_bench_scale_tiny_on_both_backends(tmp_path: Path) -> None:
     assert (tmp_path / "cache" / "vectors.npy").exists()  # the embedded base chunks are cached for the next run
 
 
+def test_shared_lexical_dir_builds_each_index_once(tmp_path: Path) -> None:
+    """Two bench processes (one per backend) share ``--lexical-dir``: the second reuses the first's index."""
+    from assistant.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "vorlage.txt").write_bytes((FIXTURES / "aachen_regionalmarketing_vorlage.txt").read_bytes())
+    settings = Settings(_env_file=None, data_dir=tmp_path / "unused")  # type: ignore[call-arg]
+    shared = tmp_path / "lexical"
+    for i in range(2):
+        (tmp_path / f"w{i}").mkdir()
+    runs = [run_bench_scale(settings, [corpus], ["Regionalmarketing Kosten"], sizes=(200,), backends=("embedded",),
+                            runs=1, batch=64, cache=tmp_path / "cache", out_dir=None, work=tmp_path / f"w{i}",
+                            lexical_dir=shared) for i in range(2)]
+    first, second = (r["results"][0]["lexical"] for r in runs)
+    assert first == second and first["chunks"] == 200
+    assert (shared / "lexical-200-seed0" / "state.json").exists()
+    assert json.loads((shared / "lexical-200-seed0.json").read_text(encoding="utf-8")) == first
+    assert all(r["results"][0]["chunks"] == 200 for r in runs)
+
+
 def test_synthetic_chunks_are_deterministic_and_varied(tmp_path: Path) -> None:
     import dataclasses
 
