@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.conversation import is_follow_up
-from assistant.glossary import german_terms
+from assistant.glossary import council_terms, german_terms
 from assistant.language import detect_language
 from assistant.sentences import split_sentences
 from assistant.text_analysis import GermanAnalyzer
@@ -47,6 +47,14 @@ def test_glossary_names_each_german_word_once() -> None:
     words = german_terms("How much extra revenue does the new swimming pool bring per year?").split()
     assert "Mehrertrag" in words and "Bad" in words
     assert len(words) == len(set(words))  # "pool", "swimming pool", "swimming" all give "Bad": BM25 counts it once
+
+
+def test_revenue_questions_point_at_the_financial_section() -> None:
+    """Council forms state the yearly revenue in "Finanzielle Auswirkungen" ("Jährlicher Ertrag: 53.500 €")."""
+    assert "Finanzielle Auswirkungen" in german_terms("How much extra revenue does the pool bring per year?")
+    german = council_terms("Wie viel Mehrertrag soll die Erhöhung der Mieten bringen?", "de")
+    assert "Jährlicher Ertrag" in german and "Finanzielle Auswirkungen" in german
+    assert council_terms("Wer leitet die Sitzung?", "de") == ""
 
 
 def test_follow_up_detection() -> None:
