@@ -55,6 +55,7 @@ def test_revenue_questions_point_at_the_financial_section() -> None:
     german = council_terms("Wie viel Mehrertrag soll die Erhöhung der Mieten bringen?", "de")
     assert "Jährlicher Ertrag" in german and "Finanzielle Auswirkungen" in german
     assert council_terms("Wer leitet die Sitzung?", "de") == ""
+    assert "Anschaffungskosten" in german_terms("How much would a new electric bus cost to buy?")
 
 
 def test_follow_up_detection() -> None:
