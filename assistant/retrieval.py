@@ -14,6 +14,7 @@ from typing import Literal
 
 import numpy as np
 
+from assistant.answer_types import expected_answer_types, matches_answer_type
 from assistant.embeddings import Embedder
 from assistant.glossary import council_terms, expand_query
 from assistant.language import detect_language
@@ -38,13 +39,14 @@ class RetrievalConfig:
     lexical_weight_en: float = 1.5
     query_translation: bool = True
     fusion: str = "rrf"
+    answer_type_boost: float = 0.6
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RetrievalConfig:
         return cls(mode=settings.retrieval_mode, top_k=settings.top_k, candidate_k=settings.candidate_k,
                    rrf_k=settings.rrf_k, lexical_weight_de=settings.lexical_weight_de,
                    lexical_weight_en=settings.lexical_weight_en, query_translation=settings.query_translation,
-                   fusion=settings.fusion)
+                   fusion=settings.fusion, answer_type_boost=settings.answer_type_boost)
 
 
 @dataclass(frozen=True)
@@ -104,10 +106,11 @@ class HybridRetriever:
                 kept = [m for m in matches_l if m.chunk_id in chunks]  # the store query re-applies filters
                 lists.append(_Ranked("lexical", weight, tuple(m.chunk_id for m in kept),
                                      tuple(m.score for m in kept)))
-        return self._fuse(lists, chunks, similarity, k)
+        boost = cfg.answer_type_boost if mode == "hybrid" else 0.0
+        return self._fuse(lists, chunks, similarity, k, query, boost)
 
     def _fuse(self, lists: Sequence[_Ranked], chunks: dict[str, Chunk], similarity: dict[str, float],
-              k: int) -> list[Hit]:
+              k: int, query: str = "", boost: float = 0.0) -> list[Hit]:
         fused: dict[str, float] = {}
         parts: dict[str, dict[str, float]] = {}
         for ranked in lists:
@@ -122,6 +125,12 @@ class HybridRetriever:
                     fused[cid] = fused.get(cid, 0.0) + ranked.weight / (self.config.rrf_k + rank)
             for cid, raw in zip(ranked.ids, ranked.scores):
                 parts.setdefault(cid, {})[ranked.name] = raw
+        types = expected_answer_types(query) if boost > 0 else ()
+        if types:  # the passage that states the sum / the vote, not only the one about the topic
+            for cid in fused:
+                if matches_answer_type(chunks[cid].text, types):
+                    fused[cid] *= 1.0 + boost
+                    parts[cid]["answer_type"] = boost
         order = sorted(fused, key=lambda cid: (-fused[cid], -similarity.get(cid, 0.0), cid))[:k]
         hits = []
         for rank, cid in enumerate(order, start=1):

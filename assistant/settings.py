@@ -53,6 +53,9 @@ class Settings(BaseSettings):
         default="rrf", description="How ranked lists are fused: reciprocal rank, or z-normalised scores.")
     query_translation: bool = Field(
         default=True, description="Expand questions with council vocabulary (English -> German, section terms).")
+    answer_type_boost: float = Field(
+        default=0.6, ge=0.0, description="Hybrid mode: fused-score boost for passages of the answer type the "
+        "question asks for (a sum of money for cost questions, a vote for vote questions); 0 turns it off.")
 
     # answering
     answer_backend: Literal["extractive", "ollama", "openai", "llamacpp"] = "extractive"

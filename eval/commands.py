@@ -46,6 +46,7 @@ RECORDED_SETTINGS = (
     "lexical_weight_de",
     "lexical_weight_en",
     "query_translation",
+    "answer_type_boost",
     "answer_backend",
     "refusal_threshold",
     "answer_max_sentences",

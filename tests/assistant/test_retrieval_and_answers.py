@@ -115,3 +115,13 @@ def test_langchain_retriever_returns_documents_with_citation_metadata(assistant)
     assert docs[0].metadata["section"] == "Finanzielle Auswirkungen"
     assert docs[0].metadata["source"] == "aachen_regionalmarketing_vorlage.txt"
     assert docs[0].page_content.startswith("Finanzielle Auswirkungen")
+
+
+def test_cost_question_prefers_the_passage_that_states_the_sum(assistant) -> None:
+    """The answer-type prior (hybrid only): the form's "Jährlicher Ertrag: ca. 270.000 €" reaches the top 5."""
+    question = "How much extra revenue does Karlsruhe expect per year from the new swimming pool prices?"
+    hits = assistant.search(question, k=5)
+    assert any("Jährlicher Ertrag: ca. 270.000 €" in h.chunk.text for h in hits)
+    boosted = [h for h in hits if "answer_type" in h.scores]
+    assert boosted and all(any(c.isdigit() for c in h.chunk.text) for h in boosted)
+    assert not any("answer_type" in h.scores for h in assistant.search(question, k=10, mode="dense"))

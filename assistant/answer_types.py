@@ -1,0 +1,52 @@
+"""What kind of passage answers a question: a prior on the fused ranking.
+
+"How much does it cost?" is answered by a passage that states a sum of money, "How was it voted?" by one that
+gives the vote ("25 Ja, 16 Nein", "einstimmig"). Within the right document, hybrid retrieval often ranks a
+passage that talks about the topic above the one that holds the figure; a small multiplicative boost for
+passages of the expected answer type moves the figure up (dev R@5 EN 84.6 -> 89.7, DE 92.3 -> 94.9; second
+question set EN unchanged, DE 88.6 -> 91.4). A why-question asks for a reason, so it gets no boost even when
+it mentions costs or a vote ("Warum wurde abgestimmt ...", "why are tickets getting more expensive").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_WHY = re.compile(r"\b(why|warum|weshalb|wieso|weswegen|aus welchem grund|for what reason)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class AnswerType:
+    name: str
+    question: re.Pattern[str]
+    passage: re.Pattern[str]
+
+
+ANSWER_TYPES: tuple[AnswerType, ...] = (
+    AnswerType(
+        "money",
+        re.compile(r"\b(cost|costs|costing|revenue|revenues|price|prices|fee|fees|euros?|expensive|spend|spent|"
+                   r"funding|subsid\w*|\w*kosten|kostet|erlös\w*|\w*ertr[aä]ge?|einnahmen|preise?|gebühr\w*|"
+                   r"zuschuss|zuschüsse)\b", re.IGNORECASE),
+        re.compile(r"\d[\d.,]*\s*(?:tausend\s*|tsd\.?\s*|mio\.?\s*|millionen\s*|mrd\.?\s*)?(?:€|euro\b|eur\b|teur\b|t€)",
+                   re.IGNORECASE),
+    ),
+    AnswerType(
+        "vote",
+        re.compile(r"\b(vote|voted|votes|voting|abgestimmt|abstimmung\w*|ergebnis|result)\b", re.IGNORECASE),
+        re.compile(r"\d+\s*(?:ja|nein)\b|\bja-stimmen|\bnein-stimmen|einstimmig|mehrheitlich|enthaltung",
+                   re.IGNORECASE),
+    ),
+)
+
+
+def expected_answer_types(question: str) -> tuple[AnswerType, ...]:
+    """The answer types a question asks for (none for why-questions)."""
+    if _WHY.search(question):
+        return ()
+    return tuple(t for t in ANSWER_TYPES if t.question.search(question))
+
+
+def matches_answer_type(text: str, types: tuple[AnswerType, ...]) -> bool:
+    return any(t.passage.search(text) for t in types)

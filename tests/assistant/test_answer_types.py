@@ -1,0 +1,38 @@
+"""The answer-type prior: which questions ask for a sum of money or a vote, which passages state one."""
+
+from __future__ import annotations
+
+from assistant.answer_types import expected_answer_types, matches_answer_type
+
+
+def names(question: str) -> list[str]:
+    return [t.name for t in expected_answer_types(question)]
+
+
+def test_money_and_vote_questions_in_both_languages() -> None:
+    assert names("How much would a new electric Medienbus cost to buy?") == ["money"]
+    assert names("Mit welchen Erlösen aus Altpapier kalkuliert die Abfallgebührenkalkulation?") == ["money"]
+    assert names("Wie hoch sind die Personalkosten?") == ["money"]
+    assert names("What was the vote on hosting The World Games 2029?") == ["vote"]
+    assert names("Mit welchem Ergebnis wurde die Weiterentwicklung der Karlstraße beschlossen?") == ["vote"]
+    assert names("Who chaired the meeting?") == []
+    assert names("Wie viele Parkplätze entfallen?") == []  # a count, not a sum of money
+
+
+def test_why_questions_ask_for_a_reason_not_a_figure() -> None:
+    assert names("why are pool tickets in karlsruhe getting more expensive") == []
+    assert names("Warum hat der ganze Gemeinderat über den Anbau abgestimmt?") == []
+
+
+def test_passages_that_state_the_answer() -> None:
+    money = expected_answer_types("What does it cost?")
+    assert matches_answer_type("Medienbus, elektrisch angetrieben: 1.190.000 Euro inklusive Mehrwertsteuer", money)
+    assert matches_answer_type("Mehrkosten i. H. v. 600 TEUR", money)
+    assert matches_answer_type("bis zu 120 Tausend Euro pro Jahr", money)
+    assert matches_answer_type("Jährlicher Ertrag: ca. 270.000 €", money)
+    assert not matches_answer_type("Die Kosten werden im Haushalt eingeplant.", money)
+    assert not matches_answer_type("Es entfallen 75 Parkplätze.", money)
+    vote = expected_answer_types("How did the council vote?")
+    assert matches_answer_type("TOP 4: Mehrheitliche Zustimmung (25 Ja, 16 Nein, 3 Enthaltungen)", vote)
+    assert matches_answer_type("Der Antrag wird einstimmig angenommen.", vote)
+    assert not matches_answer_type("Der Vorsitzende eröffnet die Aussprache.", vote)
