@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
 
-from assistant.answer_types import expected_answer_types, matches_answer_type
+from assistant.answer_types import expected_answer_types, expected_sections, in_expected_section, matches_answer_type
 from assistant.embeddings import Embedder
 from assistant.glossary import council_terms, expand_query
 from assistant.language import detect_language
@@ -40,13 +40,15 @@ class RetrievalConfig:
     query_translation: bool = True
     fusion: str = "rrf"
     answer_type_boost: float = 0.6
+    section_boost: float = 0.2
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RetrievalConfig:
         return cls(mode=settings.retrieval_mode, top_k=settings.top_k, candidate_k=settings.candidate_k,
                    rrf_k=settings.rrf_k, lexical_weight_de=settings.lexical_weight_de,
                    lexical_weight_en=settings.lexical_weight_en, query_translation=settings.query_translation,
-                   fusion=settings.fusion, answer_type_boost=settings.answer_type_boost)
+                   fusion=settings.fusion, answer_type_boost=settings.answer_type_boost,
+                   section_boost=settings.section_boost)
 
 
 @dataclass(frozen=True)
@@ -106,11 +108,35 @@ class HybridRetriever:
                 kept = [m for m in matches_l if m.chunk_id in chunks]  # the store query re-applies filters
                 lists.append(_Ranked("lexical", weight, tuple(m.chunk_id for m in kept),
                                      tuple(m.score for m in kept)))
-        boost = cfg.answer_type_boost if mode == "hybrid" else 0.0
-        return self._fuse(lists, chunks, similarity, k, query, boost)
+        hybrid = mode == "hybrid"
+        fused = self._fuse(lists, chunks, similarity, max(k, n) if hybrid else k)
+        if hybrid:
+            fused = self._apply_priors(fused, query, terms)
+        return fused[:k]
+
+    def _apply_priors(self, hits: list[Hit], query: str, terms: str) -> list[Hit]:
+        """Answer-type and section priors on the fused list (hybrid mode): the passage that states the sum or
+        the vote the question asks for, or sits under the heading its vocabulary names, moves up."""
+        types = expected_answer_types(query) if self.config.answer_type_boost > 0 else ()
+        headings = expected_sections(terms) if self.config.section_boost > 0 else ()
+        if not types and not headings:
+            return hits
+        rescored = []
+        for hit in hits:
+            factor, scores = 1.0, dict(hit.scores)
+            if types and matches_answer_type(hit.chunk.text, types):
+                factor *= 1.0 + self.config.answer_type_boost
+                scores["answer_type"] = self.config.answer_type_boost
+            if headings and in_expected_section(hit.chunk.section, headings):
+                factor *= 1.0 + self.config.section_boost
+                scores["section"] = self.config.section_boost
+            rescored.append((hit.score * factor, hit, scores))
+        rescored.sort(key=lambda t: (-t[0], -t[1].scores.get("similarity", 0.0), t[1].chunk.chunk_id))
+        return [replace(hit, score=score, rank=rank, scores=scores)
+                for rank, (score, hit, scores) in enumerate(rescored, start=1)]
 
     def _fuse(self, lists: Sequence[_Ranked], chunks: dict[str, Chunk], similarity: dict[str, float],
-              k: int, query: str = "", boost: float = 0.0) -> list[Hit]:
+              k: int) -> list[Hit]:
         fused: dict[str, float] = {}
         parts: dict[str, dict[str, float]] = {}
         for ranked in lists:
@@ -125,12 +151,6 @@ class HybridRetriever:
                     fused[cid] = fused.get(cid, 0.0) + ranked.weight / (self.config.rrf_k + rank)
             for cid, raw in zip(ranked.ids, ranked.scores):
                 parts.setdefault(cid, {})[ranked.name] = raw
-        types = expected_answer_types(query) if boost > 0 else ()
-        if types:  # the passage that states the sum / the vote, not only the one about the topic
-            for cid in fused:
-                if matches_answer_type(chunks[cid].text, types):
-                    fused[cid] *= 1.0 + boost
-                    parts[cid]["answer_type"] = boost
         order = sorted(fused, key=lambda cid: (-fused[cid], -similarity.get(cid, 0.0), cid))[:k]
         hits = []
         for rank, cid in enumerate(order, start=1):

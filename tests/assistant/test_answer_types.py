@@ -36,3 +36,15 @@ def test_passages_that_state_the_answer() -> None:
     assert matches_answer_type("TOP 4: Mehrheitliche Zustimmung (25 Ja, 16 Nein, 3 Enthaltungen)", vote)
     assert matches_answer_type("Der Antrag wird einstimmig angenommen.", vote)
     assert not matches_answer_type("Der Vorsitzende eröffnet die Aussprache.", vote)
+
+
+def test_council_vocabulary_names_the_section_that_answers() -> None:
+    from assistant.answer_types import expected_sections, in_expected_section
+    from assistant.glossary import council_terms
+
+    revenue = expected_sections(council_terms("How much extra revenue does the pool bring per year?", "en"))
+    assert "Finanzielle Auswirkungen" in revenue
+    assert in_expected_section("Finanzielle Auswirkungen", revenue)
+    assert not in_expected_section("Personelle Auswirkungen", revenue)
+    assert "Personelle Auswirkungen" in expected_sections(council_terms("Welche Personalkosten entstehen?", "de"))
+    assert expected_sections(council_terms("Who chaired the meeting?", "en")) == ()
