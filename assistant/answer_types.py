@@ -33,8 +33,8 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         re.compile(r"\b(cost|costs|costing|revenue|revenues|price|prices|fee|fees|euros?|expensive|spend|spent|"
                    r"funding|subsid\w*|\w*kosten|kostet|erlös\w*|\w*ertr[aä]ge?|einnahmen|preise?|gebühr\w*|"
                    r"zuschuss|zuschüsse)\b", re.IGNORECASE),
-        re.compile(r"\d[\d.,]*\s*(?:tausend\s*|tsd\.?\s*|mio\.?\s*|millionen\s*|mrd\.?\s*)?(?:€|euro\b|eur\b|teur\b|t€)",
-                   re.IGNORECASE),
+        re.compile(r"\d[\d.,]*\s*(?:tausend\s*|tsd\.?\s*|mio\.?\s*|millionen\s*|mrd\.?\s*)?"
+                   r"(?:€|euro\b|eur\b|teur\b|t€|cent\b|ct\b)|(?:€|\beur\b)\s?\d", re.IGNORECASE),
     ),
     AnswerType(
         "vote",

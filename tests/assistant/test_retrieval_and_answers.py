@@ -128,3 +128,21 @@ def test_cost_question_prefers_the_passage_that_states_the_sum(assistant) -> Non
     assert [h.rank for h in hits] == list(range(1, len(hits) + 1))
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
     assert any("section" in h.scores and h.chunk.section == "Finanzielle Auswirkungen" for h in hits)
+
+
+
+def test_extractive_answer_quotes_the_sentence_that_states_the_amount() -> None:
+    """A cost question is answered by the sentence with the sum (54 Cent), not by every sentence about
+    prices: without the answer-type bonus the answer quotes all three sentences."""
+    from assistant.answering import ExtractiveAnswerer
+    from tests.generation.conftest import make_hit
+
+    amount = "Für private Veranstaltungen fallen voraussichtlich Kosten von 54 Cent pro Quadratmeter an."
+    text = (f"Die Miete für private Feiern im neuen Bürgerhaus Büchenbach wird vom Stadtrat festgelegt. {amount} "
+            "Die Preise wurden zuletzt 2019 erhöht.")
+    hits = [make_hit(text, "x.txt", "Bürgerhaus Büchenbach", 1)]
+    question = "How much will it cost to hire space in the new Büchenbach community centre for a private party?"
+    answer = ExtractiveAnswerer().answer(question, hits, "en")
+    assert [c.quote for c in answer.citations] == [amount]
+    unfocused = ExtractiveAnswerer(type_bonus=0.0).answer(question, hits, "en")
+    assert unfocused.citations[0].quote != amount
