@@ -72,3 +72,27 @@ def expected_sections(council_terms: str) -> tuple[str, ...]:
 
 def in_expected_section(section: str, headings: tuple[str, ...]) -> bool:
     return any(section.startswith(h) for h in headings)
+
+
+# "When ...?" is answered by a sentence with a date. Used by the extractive answerer only: in retrieval nearly
+# every minutes passage carries a date, so a date prior would not tell passages apart.
+_MONTH_NAMES = (r"januar|jänner|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|"
+                r"january|february|march|may|june|july|october|december|jan|feb|mär|apr|jun|jul|aug|sept?|okt|"
+                r"oct|nov|dez|dec")
+DATE = AnswerType(
+    "date",
+    re.compile(r"\b(when|by when|since when|what date|which date|wann|bis wann|seit wann|ab wann|an welchem tag|"
+               r"zu welchem termin|datum|termin)\b", re.IGNORECASE),
+    re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.(?:\s?\d{2,4})?|\b\d{4}-\d{2}-\d{2}\b|"
+               rf"\b(?:\d{{1,2}}\.?\s*)?(?:{_MONTH_NAMES})\.?\s+\d{{4}}\b|\b(?:{_MONTH_NAMES})\.?\s+\d{{1,2}},?\s+\d{{4}}\b|"
+               r"\b(?:frühjahr|sommer|herbst|winter|spring|summer|autumn|ende|anfang|mitte)\s+\d{4}\b|"
+               r"\b(?:19|20)\d{2}\b", re.IGNORECASE),
+)
+
+
+def answer_types_for_sentences(question: str) -> tuple[AnswerType, ...]:
+    """The answer types a question asks for when the answerer picks sentences: money, vote, date."""
+    types = expected_answer_types(question)
+    if not _WHY.search(question) and DATE.question.search(question):
+        types = (*types, DATE)
+    return types

@@ -51,3 +51,30 @@ def test_council_vocabulary_names_the_section_that_answers() -> None:
     assert not in_expected_section("Personelle Auswirkungen", revenue)
     assert "Personelle Auswirkungen" in expected_sections(council_terms("Welche Personalkosten entstehen?", "de"))
     assert expected_sections(council_terms("Who chaired the meeting?", "en")) == ()
+
+
+def test_when_questions_are_answered_by_a_sentence_with_a_date() -> None:
+    from assistant.answer_types import DATE, answer_types_for_sentences
+
+    assert [t.name for t in answer_types_for_sentences("Wann kam die Vorlage in den Werkausschuss?")] == ["date"]
+    assert [t.name for t in answer_types_for_sentences("By when should the new Aue bridge be finished?")] == ["date"]
+    assert answer_types_for_sentences("Why was the decision postponed until when?") == ()
+    assert expected_answer_types("Wann kam die Vorlage in den Werkausschuss?") == ()  # not a retrieval prior
+    for dated in ("Vorberatung im Werkausschuss am 28. Juni 2022", "Antrag vom 27.08.", "bis November 2026",
+                  "im Frühjahr 2026", "on March 5, 2024", "Stand: 2024-03-31"):
+        assert matches_answer_type(dated, (DATE,)), dated
+    assert not matches_answer_type("Die Brücke wird neu gebaut.", (DATE,))
+
+
+def test_the_answerer_quotes_the_dated_sentence() -> None:
+    """Without the date type the answer quotes all three sentences about the bridge."""
+    from assistant.answering import ExtractiveAnswerer
+    from tests.generation.conftest import make_hit
+
+    dated = "Laut Bauamt ist die Fertigstellung der Brücke bis spätestens Ende November 2026 geplant."
+    text = (f"Der Gemeinderat berät über die neue Aue-Brücke und die Umleitung während der Bauzeit. {dated} "
+            "Die neue Brücke wird für Fußgänger und Radfahrer gebaut.")
+    hits = [make_hit(text, "ahnsen.txt", "Gemeinderat Ahnsen", 1)]
+    question = "By when should the new Aue bridge be finished?"
+    assert [c.quote for c in ExtractiveAnswerer().answer(question, hits, "en").citations] == [dated]
+    assert ExtractiveAnswerer(type_bonus=0.0).answer(question, hits, "en").citations[0].quote != dated
