@@ -454,6 +454,28 @@ def write_results(results: dict[str, Any], out_dir: Path) -> None:
     (out_dir / "bench_scale.partial.json").unlink(missing_ok=True)
 
 
+def merge_results(parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """One result from bench runs of different backends (e.g. one process per backend, run side by side).
+
+    Store and search rows are concatenated in size order; the lexical index figures are the same synthetic
+    index for every backend (shared with ``--lexical-dir``), so each row keeps its own copy. ``meta`` keeps the
+    first run's settings, the union of backends and sizes, and each part's own meta under ``parts``.
+    """
+    if not parts:
+        raise ValueError("nothing to merge")
+    rows = [row for part in parts for row in part["results"]]
+    backends = [b for part in parts for b in part["meta"]["backends"]]
+    if len(set(backends)) != len(backends):
+        raise ValueError(f"a backend occurs in more than one result: {backends}")
+    meta = {**parts[0]["meta"], "backends": backends,
+            "sizes": sorted({s for part in parts for s in part["meta"]["sizes"]}),
+            "wall_s": max(part["meta"].get("wall_s") or 0.0 for part in parts),
+            "parallel_parts": len(parts), "parts": [part["meta"] for part in parts]}
+    order = {b: i for i, b in enumerate(BACKENDS)}
+    rows.sort(key=lambda r: (r["target_chunks"], order.get(r["backend"], len(order))))
+    return {"meta": meta, "results": rows}
+
+
 def _int_list(value: str) -> tuple[int, ...]:
     try:
         sizes = tuple(int(s.replace("_", "")) for s in value.split(",") if s.strip())
@@ -486,13 +508,25 @@ def _int_list(value: str) -> tuple[int, ...]:
               help="Keep the synthetic lexical indexes here and reuse them (e.g. one bench process per backend).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=OUT_DIR,
               show_default=True, help="Folder for bench_scale.json and bench_scale.md.")
+@click.option("--merge", "merge", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Do not run: merge these bench_scale.json files (one per backend) into --out.")
 def bench_scale_command(corpus: tuple[Path, ...], qa_file: Path, sizes: str, backends: str, runs: int,
                         n_queries: int, batch: int | None, max_grow_minutes: float | None, cache: Path,
-                        work: Path | None, lexical_dir: Path | None, out_dir: Path) -> None:
+                        work: Path | None, lexical_dir: Path | None, out_dir: Path, merge: tuple[Path, ...]) -> None:
     """Store ingest rate, hybrid search p50/p95 and lexical index memory at 100k-1M chunks, embedded vs server."""
     from assistant.errors import RatsinfoError
     from assistant.settings import Settings
     from eval.datasets import load_questions
+
+    if merge:
+        try:
+            merged = merge_results([json.loads(p.read_text(encoding="utf-8")) for p in merge])
+        except (ValueError, KeyError, json.JSONDecodeError) as exc:
+            raise click.ClickException(f"cannot merge {', '.join(map(str, merge))}: {exc}") from None
+        write_results(merged, out_dir)
+        click.echo(markdown_table(merged))
+        click.echo(f"merged {len(merge)} results into {out_dir / 'bench_scale.json'}")
+        return
 
     chosen = tuple(b.strip() for b in backends.split(",") if b.strip())
     if not chosen or set(chosen) - set(BACKENDS):

@@ -93,3 +93,33 @@ def test_synthetic_chunks_are_deterministic_and_varied(tmp_path: Path) -> None:
     assert len({c.text for c in chunks}) > 10  # texts vary, not copies
     assert all(c.embed_text.startswith("T\nS\n") and c.embed_text.endswith(c.text) for c in chunks)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+@pytest.mark.skipif(chroma_cli() is None, reason="the chroma CLI is not installed")
+def test_one_process_per_backend_then_merge(tmp_path: Path) -> None:
+    """The parallel recipe: each backend in its own run (sharing the lexical index), then ``--merge``."""
+    from click.testing import CliRunner
+
+    from assistant.settings import Settings
+    from eval.bench_scale import bench_scale_command
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "vorlage.txt").write_bytes((FIXTURES / "aachen_regionalmarketing_vorlage.txt").read_bytes())
+    settings = Settings(_env_file=None, data_dir=tmp_path / "unused")  # type: ignore[call-arg]
+    for backend in ("server", "embedded"):
+        (tmp_path / f"w-{backend}").mkdir()
+        run_bench_scale(settings, [corpus], ["Regionalmarketing Kosten"], sizes=(150,), backends=(backend,), runs=1,
+                        batch=64, cache=tmp_path / "cache", out_dir=tmp_path / f"out-{backend}",
+                        work=tmp_path / f"w-{backend}", lexical_dir=tmp_path / "lexical")
+    parts = [str(tmp_path / f"out-{b}" / "bench_scale.json") for b in ("server", "embedded")]
+    result = CliRunner().invoke(bench_scale_command,
+                                ["--merge", parts[0], "--merge", parts[1], "--out", str(tmp_path / "merged")])
+    assert result.exit_code == 0, result.output
+    merged = json.loads((tmp_path / "merged" / "bench_scale.json").read_text(encoding="utf-8"))
+    assert [r["backend"] for r in merged["results"]] == ["embedded", "server"]
+    assert merged["meta"]["backends"] == ["server", "embedded"] and merged["meta"]["parallel_parts"] == 2
+    assert "| server | 150 |" in (tmp_path / "merged" / "bench_scale.md").read_text(encoding="utf-8")
+    again = CliRunner().invoke(bench_scale_command, ["--merge", parts[0], "--merge", parts[0],
+                                                     "--out", str(tmp_path / "bad")])
+    assert again.exit_code != 0 and "more than one result" in again.output
