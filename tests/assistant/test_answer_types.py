@@ -16,6 +16,10 @@ def test_money_and_vote_questions_in_both_languages() -> None:
     assert names("What was the vote on hosting The World Games 2029?") == ["vote"]
     assert names("Mit welchem Ergebnis wurde die Weiterentwicklung der Karlstraße beschlossen?") == ["vote"]
     assert names("Who chaired the meeting?") == []
+    assert names("Von welcher Fraktion kam die Anfrage zur Stärkung der Fachkräfte?") == ["party"]
+    assert names("Which parliamentary groups signed the 2011 joint motion?") == ["party"]
+    assert names("When is the street party in Büchenbach?") == []
+    assert names("Um wie viel werden die Zuschüsse an die Gemeinderatsfraktionen gekürzt?") == ["money"]
     assert names("Wie viele Parkplätze entfallen?") == []  # a count, not a sum of money
 
 
@@ -35,6 +39,10 @@ def test_passages_that_state_the_answer() -> None:
     assert not matches_answer_type("Die Kosten werden im Haushalt eingeplant.", money)
     assert not matches_answer_type("ein Abstand von 13 Centimetern", money)
     assert not matches_answer_type("Es entfallen 75 Parkplätze.", money)
+    party = expected_answer_types("Welche Fraktion hat den Antrag gestellt?")
+    assert matches_answer_type("gezeichnet: FDP Fraktion im Durlacher Ortschaftsrat", party)
+    assert matches_answer_type("Anfrage der GRÜNEN-Gemeinderatsfraktion", party)
+    assert not matches_answer_type("Die Verwaltung erarbeitet Alternativ-Szenarien.", party)
     vote = expected_answer_types("How did the council vote?")
     assert matches_answer_type("TOP 4: Mehrheitliche Zustimmung (25 Ja, 16 Nein, 3 Enthaltungen)", vote)
     assert matches_answer_type("Der Antrag wird einstimmig angenommen.", vote)

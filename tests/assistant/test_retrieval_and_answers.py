@@ -146,3 +146,11 @@ def test_extractive_answer_quotes_the_sentence_that_states_the_amount() -> None:
     assert [c.quote for c in answer.citations] == [amount]
     unfocused = ExtractiveAnswerer(type_bonus=0.0).answer(question, hits, "en")
     assert unfocused.citations[0].quote != amount
+
+
+def test_which_group_question_is_answered_by_the_signature(assistant) -> None:
+    """The party answer type: the FDP's motion is signed "gezeichnet: FDP Fraktion im Durlacher Ortschaftsrat";
+    without the type the answer quoted the motion's text and never named the group."""
+    answer = assistant.ask("Welche Fraktion wollte die Fahrradstraße Basler-Tor-Straße von der Tagesordnung nehmen?")
+    assert not answer.refused
+    assert any("FDP" in c.quote and c.source == "karlsruhe_file_662089.txt" for c in answer.citations)
