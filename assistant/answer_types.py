@@ -7,7 +7,9 @@ passages of the expected answer type moves the figure up (dev R@5 EN 84.6 -> 89.
 question set EN unchanged, DE 88.6 -> 91.4). A why-question asks for a reason, so it gets no boost even when
 it mentions costs or a vote ("Warum wurde abgestimmt ...", "why are tickets getting more expensive").
 "Which group / Welche Fraktion ...?" is answered by a passage that names a party (a motion's signature
-"gezeichnet: FDP Fraktion ..."): dev R@5 DE 94.9 -> 97.4, second set unchanged.
+"gezeichnet: FDP Fraktion ..."): dev R@5 DE 94.9 -> 97.4, second set unchanged. "Wer / who ...?" by one
+that names someone ("Herr Borrmann", "Olaf Humke (Gemeindedirektor)", "Vorsitz: ...", "Betreiber: Die
+Lebenshilfe"): dev R@5 DE 97.4 -> 100, second set EN 82.9 -> 85.7.
 
 A second, smaller prior prefers passages under the section heading the question's council vocabulary names
 ("revenue" -> *Finanzielle Auswirkungen*), where council forms state the figure (dev EN R@5 89.7 -> 92.3,
@@ -45,6 +47,14 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
                    r"factions?)\b", re.IGNORECASE),
         re.compile(r"\b(?:CDU|CSU|SPD|FDP|AfD|GRÜNEN?|Grünen?|B(?:ündnis)?\s?90|LINKE|Linken?|Freie[n]? Wähler|FW|FWV|"
                    r"Volt|KAL|PARTEI|ÖDP|BVB|UWG|FUL)\b"),
+    ),
+    AnswerType(
+        "person",  # "Wer leitet ...?", "Who chaired ...?": a passage that names someone
+        re.compile(r"\b(?:wer|who|whom|von wem|mit wem)\b", re.IGNORECASE),
+        re.compile(r"\b(?:Herrn?|Frau|Hr\.|Fr\.|Dr\.|Prof\.|gez\.)\s+(?:Dr\.\s+)?[A-ZÄÖÜ][\wäöüß-]+|"
+                   r"\b(?:Vorsitz\w*|Betreiber\w*|Träger\w*|Leitung|Ansprechp\w+|Geschäftsführ\w*)(?:\s+\w+){0,2}:\s+"
+                   r"(?:[Dd](?:ie|er|as)\s+)?[A-ZÄÖÜ]|"
+                   r"\b[A-ZÄÖÜ][a-zäöüß]+\s+[A-ZÄÖÜ][a-zäöüß-]+\s+\((?:[A-ZÄÖÜ]\w*|[a-zäöü]+leitung)"),
     ),
     AnswerType(
         "vote",
