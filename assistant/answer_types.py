@@ -9,7 +9,9 @@ it mentions costs or a vote ("Warum wurde abgestimmt ...", "why are tickets gett
 "Which group / Welche Fraktion ...?" is answered by a passage that names a party (a motion's signature
 "gezeichnet: FDP Fraktion ..."): dev R@5 DE 94.9 -> 97.4, second set unchanged. "Wer / who ...?" by one
 that names someone ("Herr Borrmann", "Olaf Humke (Gemeindedirektor)", "Vorsitz: ...", "Betreiber: Die
-Lebenshilfe"): dev R@5 DE 97.4 -> 100, second set EN 82.9 -> 85.7.
+Lebenshilfe"): dev R@5 DE 97.4 -> 100, second set EN 82.9 -> 85.7. "Wo / where ...?" by one with an address
+("Steigerwaldallee 19", "in der Steudacher Straße", "Sitzungsort:"); it moves no question's retrieval rank
+but lets the answerer quote the venue (answer_contains +2 questions).
 
 A second, smaller prior prefers passages under the section heading the question's council vocabulary names
 ("revenue" -> *Finanzielle Auswirkungen*), where council forms state the figure (dev EN R@5 89.7 -> 92.3,
@@ -55,6 +57,13 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
                    r"\b(?:Vorsitz\w*|Betreiber\w*|Träger\w*|Leitung|Ansprechp\w+|Geschäftsführ\w*)(?:\s+\w+){0,2}:\s+"
                    r"(?:[Dd](?:ie|er|as)\s+)?[A-ZÄÖÜ]|"
                    r"\b[A-ZÄÖÜ][a-zäöüß]+\s+[A-ZÄÖÜ][a-zäöüß-]+\s+\((?:[A-ZÄÖÜ]\w*|[a-zäöü]+leitung)"),
+    ),
+    AnswerType(
+        "place",  # "Wo tagt ...?", "Where does ... meet?": a passage with an address or a venue
+        re.compile(r"\b(?:wo|where|an welchem ort|in welche[mr] (?:raum|saal|gebäude|schule))\b", re.IGNORECASE),
+        re.compile(r"[A-ZÄÖÜ][\wäöüß-]*(?:straße|str\.|allee|weg|platz|ring|gasse|damm|ufer)\s+\d+|"
+                   r"\b(?:in|an|auf) (?:der|dem) [A-ZÄÖÜ][\wäöüß-]*(?:straße|allee|weg|platz|ring|gasse|damm|ufer)\b|"
+                   r"\b(?:Sitzungsort|Tagungsort|Ort|Raum|Saal):"),
     ),
     AnswerType(
         "vote",

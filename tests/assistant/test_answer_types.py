@@ -112,3 +112,14 @@ def test_the_answerer_quotes_the_sentence_that_names_who() -> None:
     question = "Wer sucht in Ahnsen den Platz für die neue Geschwindigkeitsanzeige aus?"
     assert who in ExtractiveAnswerer().answer(question, hits, "de").citations[0].quote
     assert who not in ExtractiveAnswerer(type_bonus=0.0).answer(question, hits, "de").citations[0].quote
+
+
+def test_where_questions_prefer_an_address() -> None:
+    assert names("Wo hat sich der Stadtteilbeirat im Januar 2020 getroffen?") == ["place"]
+    assert names("Where does the advisory council meet on 11 March 2025?") == ["place"]
+    assert names("Wofür war der Tierschutzfonds gedacht?") == []
+    place = expected_answer_types("Wo tagt der Beirat?")
+    for located in ("Mönauschule, Aula Steigerwaldallee 19, Erlangen", "Gasthaus Güthlein, Kastaniensaal, Dorfstraße 14",
+                    "Der Zukunftsacker befindet sich in der Steudacher Straße", "Sitzungsort: Rathaus, Raum 5"):
+        assert matches_answer_type(located, place), located
+    assert not matches_answer_type("Die Sitzung beginnt um 18:30 Uhr.", place)
