@@ -33,6 +33,7 @@ class AnswerType:
     passage: re.Pattern[str]
 
 
+_STREET = r"(?:[Ss]traße|[Ss]tr\.|[Aa]llee|[Ww]eg|[Pp]latz|[Rr]ing|[Gg]asse|[Dd]amm|[Uu]fer)"
 ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "money",
@@ -61,8 +62,8 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "place",  # "Wo tagt ...?", "Where does ... meet?": a passage with an address or a venue
         re.compile(r"\b(?:wo|where|an welchem ort|in welche[mr] (?:raum|saal|gebäude|schule))\b", re.IGNORECASE),
-        re.compile(r"[A-ZÄÖÜ][\wäöüß-]*(?:straße|str\.|allee|weg|platz|ring|gasse|damm|ufer)\s+\d+|"
-                   r"\b(?:in|an|auf) (?:der|dem) [A-ZÄÖÜ][\wäöüß-]*(?:straße|allee|weg|platz|ring|gasse|damm|ufer)\b|"
+        re.compile(rf"[A-ZÄÖÜ][\wäöüß-]*\s?{_STREET}\s+\d+|"
+                   rf"\b(?:in|an|auf) (?:der|dem) [A-ZÄÖÜ][\wäöüß-]*\s?{_STREET}\b|"
                    r"\b(?:Sitzungsort|Tagungsort|Ort|Raum|Saal):"),
     ),
     AnswerType(

@@ -15,7 +15,7 @@ def test_money_and_vote_questions_in_both_languages() -> None:
     assert names("Wie hoch sind die Personalkosten?") == ["money"]
     assert names("What was the vote on hosting The World Games 2029?") == ["vote"]
     assert names("Mit welchem Ergebnis wurde die Weiterentwicklung der Karlstraße beschlossen?") == ["vote"]
-    assert names("Where did the council meet?") == []
+    assert names("What did the council decide?") == []
     assert names("Von welcher Fraktion kam die Anfrage zur Stärkung der Fachkräfte?") == ["party"]
     assert names("Which parliamentary groups signed the 2011 joint motion?") == ["party"]
     assert names("When is the street party in Büchenbach?") == []
@@ -119,7 +119,8 @@ def test_where_questions_prefer_an_address() -> None:
     assert names("Where does the advisory council meet on 11 March 2025?") == ["place"]
     assert names("Wofür war der Tierschutzfonds gedacht?") == []
     place = expected_answer_types("Wo tagt der Beirat?")
-    for located in ("Mönauschule, Aula Steigerwaldallee 19, Erlangen", "Gasthaus Güthlein, Kastaniensaal, Dorfstraße 14",
+    for located in ("Mönauschule, Aula Steigerwaldallee 19, Erlangen",
+                    "Gasthaus Güthlein, Kastaniensaal, Dorfstraße 14",
                     "Der Zukunftsacker befindet sich in der Steudacher Straße", "Sitzungsort: Rathaus, Raum 5"):
         assert matches_answer_type(located, place), located
     assert not matches_answer_type("Die Sitzung beginnt um 18:30 Uhr.", place)
