@@ -4,7 +4,8 @@ bm25s has no incremental add, but three quarters of a build is the German analys
 analysed tokens of every chunk are kept beside the index, so an update (``update``) analyses only the chunks
 added since, drops the removed ones and re-indexes the token lists. That happens after each ingest and whenever
 the index is older than the store's generation (another process ingested); a full build only when the index is
-missing or unreadable.
+missing or unreadable. A process that finds on disk the index another process saved at the store's generation
+just loads it, and the kept tokens are read only by an update (a search-only worker never holds them).
 Filters are applied with a weight mask built from per-chunk metadata kept beside the index, and the
 chunks are then fetched from the store with the same filters, so the store query enforces them too.
 """
@@ -59,6 +60,7 @@ class LexicalIndex:
         self._dates = np.zeros(0, dtype=np.int64)
         self._docs: list[str] = []
         self._tokens: list[list[str]] | None = None
+        self._tokens_pending = False  # kept tokens on disk, read only when an update needs them
         self.analyzer = GermanAnalyzer()
         self._sorted_vocab: list[str] | None = None
 
@@ -70,7 +72,7 @@ class LexicalIndex:
         """Index these chunks from scratch."""
         self.analyzer.lexicon.clear()  # same analyzer object: the answerer holds a reference to it
         self.analyzer.learn(c.embed_text for c in chunks)
-        self._ids, self._tokens = [], []
+        self._ids, self._tokens, self._tokens_pending = [], [], False
         self._public = np.zeros(0, dtype=bool)
         self._types, self._bodies, self._docs = [], [], []
         self._dates = np.zeros(0, dtype=np.int64)
@@ -83,6 +85,8 @@ class LexicalIndex:
         whose metadata was rewritten), analyse only the chunks ``fetch`` returns for the ids not yet indexed.
         False when there are no kept tokens to start from (an index written before they were kept): the caller
         builds from scratch."""
+        if self._tokens_pending:
+            self._read_kept_tokens()
         if self._tokens is None or not self._ids:
             return False
         current, drop = set(current_ids), set(changed)
@@ -170,9 +174,40 @@ class LexicalIndex:
         self._docs = list(meta["docs"])
         self.analyzer.lexicon = set(lexicon)
         self._bm25 = bm25
-        self._tokens = self._load_tokens()
+        # The kept tokens are what an update starts from; a worker that only searches never needs them, and at
+        # 1M chunks they are ~7 GB of Python strings: read them on the first update instead.
+        self._tokens, self._tokens_pending = None, (self.directory / _TOKENS).exists()
         self._sorted_vocab = None
         return True
+
+    def _read_kept_tokens(self) -> None:
+        """Read the tokens of the index this object holds. Another process may have swapped in a newer index
+        since ``load``: then load that one first, so ids and tokens always belong together."""
+        for _ in range(3):
+            if self.saved_state() != (self.generation, len(self._ids)) and not self.load():
+                break
+            tokens = self._load_tokens()
+            if self.saved_state() == (self.generation, len(self._ids)):
+                self._tokens, self._tokens_pending = tokens, False
+                return
+        self._tokens, self._tokens_pending = None, False  # no consistent copy: the caller builds from scratch
+
+    def reload_if_current(self, generation: int, chunks: int) -> bool:
+        """Load the index from disk when another process saved it at the store's ``generation`` and size:
+        cheaper than updating (nothing analysed, the kept tokens not read). True when this index is current."""
+        if (self.generation, len(self._ids)) == (generation, chunks):
+            return True
+        if self.saved_state() != (generation, chunks):
+            return False
+        return self.load() and (self.generation, len(self._ids)) == (generation, chunks)
+
+    def saved_state(self) -> tuple[int, int] | None:
+        """(generation, chunks) of the index on disk, as the last writer saved it; None when there is none."""
+        try:
+            state = json.loads((self.directory / _STATE).read_text(encoding="utf-8"))
+            return int(state["generation"]), int(state["chunks"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
 
     def _load_tokens(self) -> list[list[str]] | None:
         try:

@@ -149,8 +149,8 @@ class Indexer:
         that analyses only the chunks added since (``changed``: ids whose metadata was rewritten), or a full
         build when the index is missing."""
         generation = self.store.generation
-        if not force and self.lexical.generation == generation and len(self.lexical) == self.store.count():
-            return
+        if not force and self.lexical.reload_if_current(generation, self.store.count()):
+            return  # current already, or another process saved the current index: nothing to analyse
         if self.lexical.update(self.store.chunk_ids(), self._fetch_chunks, generation, changed):
             return
         chunks = list(self.store.iter_chunks())

@@ -58,19 +58,48 @@ def test_remove_and_re_ingest_update_the_index_like_a_full_build(writable_index:
     assert sorted(_ranking(assistant.lexical)) == sorted(before)
 
 
-def test_another_process_updates_from_the_kept_tokens(writable_index: Path, core_corpus: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_another_process_picks_up_the_index_the_writer_saved(writable_index: Path, core_corpus: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Several workers on one data directory: after one ingests, the others load its saved index instead of
+    analysing anything, and a worker that only searches never reads the kept tokens (~7 GB at 1M chunks)."""
     writer = make_assistant(writable_index)
     writer.remove("karlsruhe_file_658931.txt")
-    reader = make_assistant(writable_index)  # loads the persisted index, tokens included
+    reader = make_assistant(writable_index)
     assert len(reader.lexical) == reader.store.count()
+    assert reader.lexical._tokens is None  # loaded for searching only
 
-    report = writer.ingest([core_corpus / "karlsruhe_file_658931.txt"])  # the store's generation moves on
+    writer.ingest([core_corpus / "karlsruhe_file_658931.txt"])  # the store's generation moves on
+    analysed = _count_analysed(monkeypatch, reader.lexical)
+    reader.indexer.refresh_lexical()
+    assert analysed == []
+    assert len(reader.lexical) == reader.store.count()
+    assert reader.lexical.generation == reader.store.generation
+    assert reader.lexical._tokens is None
+    assert sorted(_ranking(reader.lexical)) == sorted(_ranking(writer.lexical))
+
+
+def test_a_worker_whose_saved_index_is_behind_updates_from_the_kept_tokens(
+        writable_index: Path, core_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker whose index folder nobody else updates (its own disk, a shared chroma server): it analyses only
+    the chunks another process added, reading its kept tokens on this first update."""
+    writer = make_assistant(writable_index)
+    writer.remove("karlsruhe_file_658931.txt")
+    reader = make_assistant(writable_index)
+    folder = reader.lexical.directory
+    shutil.copytree(folder, tmp_path / "stale")
+
+    report = writer.ingest([core_corpus / "karlsruhe_file_658931.txt"])
+    shutil.rmtree(folder)
+    shutil.copytree(tmp_path / "stale", folder)  # the disk copy stays behind the store, as on another host
     analysed = _count_analysed(monkeypatch, reader.lexical)
     reader.indexer.refresh_lexical()
     assert len(analysed) == report.chunks_added > 0  # the reader analysed only the chunks the writer added
     assert len(reader.lexical) == reader.store.count()
     assert reader.lexical.generation == reader.store.generation
+    monkeypatch.undo()
+    full = LexicalIndex(tmp_path / "full")
+    full.build(list(reader.store.iter_chunks()), reader.store.generation)
+    assert sorted(_ranking(reader.lexical)) == sorted(_ranking(full))
 
 
 def test_an_index_without_kept_tokens_is_built_from_scratch(writable_index: Path) -> None:
