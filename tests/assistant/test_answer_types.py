@@ -9,6 +9,16 @@ def names(question: str) -> list[str]:
     return [t.name for t in expected_answer_types(question)]
 
 
+def quotes(question: str, text: str, language: str, *, type_bonus: float | None = None) -> list[str]:
+    """What the extractive answerer quotes from one passage (``type_bonus`` 0: without the answer types)."""
+    from assistant.answering import ExtractiveAnswerer
+    from tests.generation.conftest import make_hit
+
+    answerer = ExtractiveAnswerer() if type_bonus is None else ExtractiveAnswerer(type_bonus=type_bonus)
+    hits = [make_hit(text, "ahnsen.txt", "Gemeinderat Ahnsen", 1)]
+    return [c.quote for c in answerer.answer(question, hits, language).citations]
+
+
 def test_money_and_vote_questions_in_both_languages() -> None:
     assert names("How much would a new electric Medienbus cost to buy?") == ["money"]
     assert names("Mit welchen Erlösen aus Altpapier kalkuliert die Abfallgebührenkalkulation?") == ["money"]
@@ -76,16 +86,12 @@ def test_when_questions_are_answered_by_a_sentence_with_a_date() -> None:
 
 def test_the_answerer_quotes_the_dated_sentence() -> None:
     """Without the date type the answer quotes all three sentences about the bridge."""
-    from assistant.answering import ExtractiveAnswerer
-    from tests.generation.conftest import make_hit
-
     dated = "Laut Bauamt ist die Fertigstellung der Brücke bis spätestens Ende November 2026 geplant."
     text = (f"Der Gemeinderat berät über die neue Aue-Brücke und die Umleitung während der Bauzeit. {dated} "
             "Die neue Brücke wird für Fußgänger und Radfahrer gebaut.")
-    hits = [make_hit(text, "ahnsen.txt", "Gemeinderat Ahnsen", 1)]
     question = "By when should the new Aue bridge be finished?"
-    assert [c.quote for c in ExtractiveAnswerer().answer(question, hits, "en").citations] == [dated]
-    assert ExtractiveAnswerer(type_bonus=0.0).answer(question, hits, "en").citations[0].quote != dated
+    assert quotes(question, text, "en") == [dated]
+    assert quotes(question, text, "en", type_bonus=0.0) != [dated]
 
 
 def test_who_questions_prefer_a_passage_that_names_someone() -> None:
@@ -102,16 +108,12 @@ def test_who_questions_prefer_a_passage_that_names_someone() -> None:
 
 
 def test_the_answerer_quotes_the_sentence_that_names_who() -> None:
-    from assistant.answering import ExtractiveAnswerer
-    from tests.generation.conftest import make_hit
-
     who = "Herr Borrmann und Herr Schmidt werden den Standort festlegen."
     text = (f"Die Gemeinde Ahnsen schafft eine weitere Geschwindigkeitsanzeige an. {who} "
             "Die Anzeige wird im Frühjahr aufgestellt.")
-    hits = [make_hit(text, "ahnsen.txt", "Gemeinderat Ahnsen", 1)]
     question = "Wer sucht in Ahnsen den Platz für die neue Geschwindigkeitsanzeige aus?"
-    assert who in ExtractiveAnswerer().answer(question, hits, "de").citations[0].quote
-    assert who not in ExtractiveAnswerer(type_bonus=0.0).answer(question, hits, "de").citations[0].quote
+    assert who in quotes(question, text, "de")[0]
+    assert who not in quotes(question, text, "de", type_bonus=0.0)[0]
 
 
 def test_where_questions_prefer_an_address() -> None:

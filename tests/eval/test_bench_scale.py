@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -18,14 +19,24 @@ LEXICAL_KEYS = {"chunks", "build_s", "rss_before_build_mb", "build_peak_rss_mb",
                 "load_s", "loaded_delta_mb", "build_process_max_rss_mb", "load_process_max_rss_mb"}
 
 
-@pytest.mark.skipif(chroma_cli() is None, reason="the chroma CLI is not installed")
-def test_bench_scale_tiny_on_both_backends(tmp_path: Path) -> None:
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """One real Vorlage: the base chunks behind the synthetic ones."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "vorlage.txt").write_bytes((FIXTURES / "aachen_regionalmarketing_vorlage.txt").read_bytes())
+    return folder
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Any:
     from assistant.settings import Settings
 
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "vorlage.txt").write_bytes((FIXTURES / "aachen_regionalmarketing_vorlage.txt").read_bytes())
-    settings = Settings(_env_file=None, data_dir=tmp_path / "unused")  # type: ignore[call-arg]
+    return Settings(_env_file=None, data_dir=tmp_path / "unused")  # type: ignore[call-arg]
+
+
+@pytest.mark.skipif(chroma_cli() is None, reason="the chroma CLI is not installed")
+def test_bench_scale_tiny_on_both_backends(tmp_path: Path, corpus: Path, settings: Any) -> None:
     results = run_bench_scale(settings, [corpus], ["Welche finanziellen Auswirkungen hat das Regionalmarketing?",
                                                    "regional marketing staff costs"],
                               sizes=(300,), runs=1, batch=128, cache=tmp_path / "cache", out_dir=tmp_path / "out",
@@ -49,14 +60,8 @@ def test_bench_scale_tiny_on_both_backends(tmp_path: Path) -> None:
     assert (tmp_path / "cache" / "vectors.npy").exists()  # the embedded base chunks are cached for the next run
 
 
-def test_shared_lexical_dir_builds_each_index_once(tmp_path: Path) -> None:
+def test_shared_lexical_dir_builds_each_index_once(tmp_path: Path, corpus: Path, settings: Any) -> None:
     """Two bench processes (one per backend) share ``--lexical-dir``: the second reuses the first's index."""
-    from assistant.settings import Settings
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "vorlage.txt").write_bytes((FIXTURES / "aachen_regionalmarketing_vorlage.txt").read_bytes())
-    settings = Settings(_env_file=None, data_dir=tmp_path / "unused")  # type: ignore[call-arg]
     shared = tmp_path / "lexical"
     for i in range(2):
         (tmp_path / f"w{i}").mkdir()
@@ -96,17 +101,12 @@ def test_synthetic_chunks_are_deterministic_and_varied(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(chroma_cli() is None, reason="the chroma CLI is not installed")
-def test_one_process_per_backend_then_merge(tmp_path: Path) -> None:
+def test_one_process_per_backend_then_merge(tmp_path: Path, corpus: Path, settings: Any) -> None:
     """The parallel recipe: each backend in its own run (sharing the lexical index), then ``--merge``."""
     from click.testing import CliRunner
 
-    from assistant.settings import Settings
     from eval.bench_scale import bench_scale_command
 
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "vorlage.txt").write_bytes((FIXTURES / "aachen_regionalmarketing_vorlage.txt").read_bytes())
-    settings = Settings(_env_file=None, data_dir=tmp_path / "unused")  # type: ignore[call-arg]
     for backend in ("server", "embedded"):
         (tmp_path / f"w-{backend}").mkdir()
         run_bench_scale(settings, [corpus], ["Regionalmarketing Kosten"], sizes=(150,), backends=(backend,), runs=1,
