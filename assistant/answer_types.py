@@ -75,11 +75,11 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
 )
 
 
-def expected_answer_types(question: str) -> tuple[AnswerType, ...]:
-    """The answer types a question asks for (none for why-questions)."""
+def expected_answer_types(question: str, candidates: tuple[AnswerType, ...] = ANSWER_TYPES) -> tuple[AnswerType, ...]:
+    """The answer types among ``candidates`` a question asks for (none for why-questions)."""
     if _WHY.search(question):
         return ()
-    return tuple(t for t in ANSWER_TYPES if t.question.search(question))
+    return tuple(t for t in candidates if t.question.search(question))
 
 
 def matches_answer_type(text: str, types: tuple[AnswerType, ...]) -> bool:
@@ -121,8 +121,5 @@ DATE = AnswerType(
 
 
 def answer_types_for_sentences(question: str) -> tuple[AnswerType, ...]:
-    """The answer types a question asks for when the answerer picks sentences: money, vote, date."""
-    types = expected_answer_types(question)
-    if not _WHY.search(question) and DATE.question.search(question):
-        types = (*types, DATE)
-    return types
+    """The answer types a question asks for when the answerer picks sentences: the retrieval types and date."""
+    return expected_answer_types(question, (*ANSWER_TYPES, DATE))

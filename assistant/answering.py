@@ -4,9 +4,10 @@
 extractive answerer scores the sentences of the top passages against the question (stemmed terms, German
 council vocabulary for English questions, the section heading, the passage's rank), frames them in the
 question's language, quotes the German evidence verbatim and numbers the citations. A question that asks
-for a sum of money, a vote or a date prefers the sentences that state one (``answer_types``); an English
-answer ends with English glosses of the council terms its German quotes use (``gloss``: "mehrheitlich = by
-majority"). Together: dev answer_contains 56.4 -> 67.9 %, second question set 40.0 -> 52.9 %.
+for a sum of money, a vote, a party, a person, a place or a date prefers the sentences that state one
+(``answer_types``); an English answer ends with English glosses of the council terms its German quotes use
+(``gloss``: "mehrheitlich = by majority"). Together: dev answer_contains 56.4 -> 71.8 %, second question set
+40.0 -> 57.1 %.
 When the best passage is too far from the question it refuses instead of returning weak matches.
 """
 
