@@ -26,8 +26,8 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
+from assistant import access
 from assistant.models import Chunk, SearchFilters
-from assistant.store import _date_int
 from assistant.text_analysis import GermanAnalyzer
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,7 @@ class LexicalIndex:
         self._tokens_pending = False  # kept tokens on disk, read only when an update needs them
         self.analyzer = GermanAnalyzer()
         self._sorted_vocab: list[str] | None = None
+        self._public_vocab: tuple[set[str], list[str]] | None = None
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -120,13 +121,14 @@ class LexicalIndex:
         self._public = np.concatenate([self._public, np.array([bool(c.public) for c in chunks], dtype=bool)])
         self._types += [c.document_type or "" for c in chunks]
         self._bodies += [c.body or "" for c in chunks]
-        self._dates = np.concatenate([self._dates, np.array([_date_int(c.date) for c in chunks], dtype=np.int64)])
+        self._dates = np.concatenate([self._dates, np.array([access.date_int(c.date) for c in chunks], dtype=np.int64)])
         self._docs += [c.document_id for c in chunks]
 
     def _index(self, generation: int) -> None:
         assert self._tokens is not None
         self.generation = generation
         self._sorted_vocab = None
+        self._public_vocab = None
         if self._ids:
             self._bm25 = bm25s.BM25(k1=1.2, b=0.75)
             self._bm25.index([t or [_EMPTY] for t in self._tokens], show_progress=False)
@@ -178,6 +180,7 @@ class LexicalIndex:
         # 1M chunks they are ~7 GB of Python strings: read them on the first update instead.
         self._tokens, self._tokens_pending = None, (self.directory / _TOKENS).exists()
         self._sorted_vocab = None
+        self._public_vocab = None
         return True
 
     def _read_kept_tokens(self) -> None:
@@ -216,54 +219,56 @@ class LexicalIndex:
             return None  # written before tokens were kept: the next update builds from scratch
         return [line.split() for line in lines] if len(lines) == len(self._ids) else None
 
-    def knows(self, word: str) -> bool:
-        """Does ``word`` occur in the indexed records: as a word, as the start of a word ('Defis' ->
-        'Defibrillatoren'), or as a compound of two known words? One known part is not enough
-        ('Nettersheim' is not known because 'heim' is)."""
+    def knows(self, word: str, public_only: bool = False) -> bool:
+        """Does ``word`` occur in the indexed records (with ``public_only``: in a public one): as a word, as
+        the start of a word ('Defis' -> 'Defibrillatoren'), or as a compound of two known words? One known
+        part is not enough ('Nettersheim' is not known because 'heim' is)."""
         if self._bm25 is None:
             return False
-        if self._sorted_vocab is None:
-            self._sorted_vocab = sorted(self._bm25.vocab_dict)
+        vocab, ordered = self._public_vocabulary() if public_only else self._vocabulary()
         for lowered in {w.lower() for w in _WORD.findall(word) if len(w) >= 3 or w.isdigit()}:
-            if not self._known_word(lowered):
+            if not self._known_word(lowered, vocab, ordered):
                 parts = self.analyzer.split_compound(lowered)
-                if len(parts) < 2 or not all(self._known_word(p) for p in parts):
+                if len(parts) < 2 or not all(self._known_word(p, vocab, ordered) for p in parts):
                     return False
         return True
 
-    def _known_word(self, word: str) -> bool:
-        vocab = self._bm25.vocab_dict if self._bm25 is not None else {}
+    def _vocabulary(self) -> tuple[Collection[str], list[str]]:
+        assert self._bm25 is not None
+        if self._sorted_vocab is None:
+            self._sorted_vocab = sorted(self._bm25.vocab_dict)
+        return self._bm25.vocab_dict, self._sorted_vocab
+
+    def _public_vocabulary(self) -> tuple[Collection[str], list[str]]:
+        """The words of public chunks only (a word's posting list holds at least one public chunk)."""
+        assert self._bm25 is not None
+        if self._public_vocab is None:
+            matrix, vocab = self._bm25.scores, self._bm25.vocab_dict
+            indptr = np.asarray(matrix["indptr"])
+            postings = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
+            public_rows = self._public[np.asarray(matrix["indices"])].astype(np.float64)
+            has_public = np.bincount(postings, weights=public_rows, minlength=len(indptr) - 1) > 0
+            words = {w for w, i in vocab.items() if i < len(has_public) and has_public[i]}
+            self._public_vocab = (words, sorted(words))
+        return self._public_vocab
+
+    def _known_word(self, word: str, vocab: Collection[str], ordered: list[str]) -> bool:
         stems = {self.analyzer.stem(word), word}
         if word.endswith("s") and len(word) > 4:
             stems.add(word[:-1])
         for stem in stems:
             if stem in vocab:
                 return True
-            if len(stem) >= 4 and self._sorted_vocab is not None:
-                i = bisect.bisect_left(self._sorted_vocab, stem)
-                if i < len(self._sorted_vocab) and self._sorted_vocab[i].startswith(stem):
+            if len(stem) >= 4:
+                i = bisect.bisect_left(ordered, stem)
+                if i < len(ordered) and ordered[i].startswith(stem):
                     return True
         return False
 
     # -- searching ---------------------------------------------------------------------------------
     def _mask(self, filters: SearchFilters) -> np.ndarray:
-        mask = np.ones(len(self._ids), dtype=bool)
-        if filters.public_only:
-            mask &= self._public
-        if filters.document_types:
-            wanted = set(filters.document_types)
-            mask &= np.array([t in wanted for t in self._types], dtype=bool)
-        if filters.bodies:
-            wanted = set(filters.bodies)
-            mask &= np.array([b in wanted for b in self._bodies], dtype=bool)
-        if filters.document_ids:
-            wanted = set(filters.document_ids)
-            mask &= np.array([d in wanted for d in self._docs], dtype=bool)
-        if filters.date_from:
-            mask &= self._dates >= _date_int(filters.date_from)
-        if filters.date_to:
-            mask &= self._dates <= _date_int(filters.date_to)
-        return mask
+        return access.mask(filters, public=self._public, document_types=self._types, bodies=self._bodies,
+                           document_ids=self._docs, dates=self._dates)
 
     def _scores(self, token_ids: list[int]) -> np.ndarray:
         """BM25 scores of every chunk: the query tokens' posting lists summed with one bincount.

@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
+from assistant import access
 from assistant.errors import ConfigurationError, EmbedderMismatchError
 from assistant.models import Chunk, SearchFilters
 from assistant.settings import Settings
@@ -25,13 +26,6 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
 OVERFETCH = 2  # unfiltered nearest neighbours fetched per wanted filtered one (see ChunkStore.query)
 _PATH_SEP = " > "
-
-
-def _date_int(date: str | None) -> int:
-    if not date:
-        return 0
-    digits = date.replace("-", "")[:8]
-    return int(digits) if digits.isdigit() and len(digits) == 8 else 0
 
 
 def chunk_to_metadata(chunk: Chunk) -> dict[str, Any]:
@@ -47,7 +41,7 @@ def chunk_to_metadata(chunk: Chunk) -> dict[str, Any]:
         "reference": chunk.reference or "",
         "document_type": chunk.document_type or "",
         "date": chunk.date or "",
-        "date_int": _date_int(chunk.date),
+        "date_int": access.date_int(chunk.date),
         "body": chunk.body or "",
         # fail closed: unknown is stored as not public, and public_known tells the two apart
         "public": bool(chunk.public),
@@ -84,42 +78,6 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
         body=_optional(meta, "body"),
         public=bool(meta.get("public")) if meta.get("public_known") else None,
         content_hash=str(meta.get("content_hash", "")),
-    )
-
-
-def filters_to_where(filters: SearchFilters | None) -> dict[str, Any] | None:
-    """Translate our filters into a chroma ``where`` clause (the store query enforces them)."""
-    if filters is None:
-        filters = SearchFilters()
-    clauses: list[dict[str, Any]] = []
-    if filters.public_only:
-        clauses.append({"public": True})
-    if filters.document_types:
-        clauses.append({"document_type": {"$in": list(filters.document_types)}})
-    if filters.bodies:
-        clauses.append({"body": {"$in": list(filters.bodies)}})
-    if filters.document_ids:
-        clauses.append({"document_id": {"$in": list(filters.document_ids)}})
-    if filters.date_from:
-        clauses.append({"date_int": {"$gte": _date_int(filters.date_from)}})
-    if filters.date_to:
-        clauses.append({"date_int": {"$lte": _date_int(filters.date_to)}})
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-
-def metadata_matches(meta: dict[str, Any], filters: SearchFilters | None) -> bool:
-    """The filters of ``filters_to_where`` checked on one stored record's metadata (fail closed)."""
-    f = filters or SearchFilters()
-    date = int(meta.get("date_int") or 0)
-    return not (
-        (f.public_only and meta.get("public") is not True)
-        or (f.document_types and meta.get("document_type") not in f.document_types)
-        or (f.bodies and meta.get("body") not in f.bodies)
-        or (f.document_ids and meta.get("document_id") not in f.document_ids)
-        or (f.date_from and date < _date_int(f.date_from))
-        or (f.date_to and date > _date_int(f.date_to))
     )
 
 
@@ -277,7 +235,7 @@ class ChunkStore:
             got = self._collection.get(ids=ids[start:start + self._max_batch], include=["documents", "metadatas"])
             found.update((cid, chunk_from_record(cid, doc or "", meta))
                          for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"])
-                         if metadata_matches(meta, filters))
+                         if access.allows_metadata(filters, meta))
         return found
 
     def embeddings(self, chunk_ids: Sequence[str]) -> np.ndarray:
@@ -320,12 +278,12 @@ class ChunkStore:
         count = self.count()
         if k <= 0 or count == 0:
             return []
-        where = filters_to_where(filters)
+        where = access.chroma_where(filters)
         if where is None:
             return [m for m, _ in self._nearest(embedding, k, None)]
         fetched = min(count, OVERFETCH * k)
         candidates = self._nearest(embedding, fetched, None)
-        passing = [m for m, meta in candidates if metadata_matches(meta, filters)]
+        passing = [m for m, meta in candidates if access.allows_metadata(filters, meta)]
         if len(passing) >= k or fetched == count:
             return passing[:k]
         return [m for m, _ in self._nearest(embedding, k, where)]

@@ -7,6 +7,7 @@ from typing import Any
 
 import streamlit as st
 
+from assistant import access
 from assistant.models import SearchFilters
 from ui import resources, signin, state
 from ui.i18n import LANGUAGES, t
@@ -36,8 +37,9 @@ def render(res: resources.Resources) -> tuple[str, SearchFilters]:
         if state.staff_user():
             page = st.radio(t(lang, "page"), PAGES, key="page", format_func=lambda p: t(lang, f"page_{p}"))
         documents = resources.documents(res)
-        if not state.sees_nonpublic():  # a citizen does not even learn the names of non-public bodies
-            documents = [d for d in documents if d.get("public") is True]
+        # a citizen does not even learn the names of non-public bodies: the one access rule decides
+        visible = SearchFilters(public_only=not state.sees_nonpublic())
+        documents = [d for d in documents if access.allows(visible, public=d.get("public"))]
         st.header(t(lang, "filters"))
         types = st.multiselect(t(lang, "document_type"), _options(documents, "document_type"),
                                key="filter_types", placeholder=t(lang, "choose"))

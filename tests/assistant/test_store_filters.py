@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.models import SearchFilters
-from assistant.store import filters_to_where
+from assistant.access import chroma_where as filters_to_where
 from tests.chroma_server import IndexRef
 
 FILTERS = [
