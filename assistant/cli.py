@@ -1,14 +1,13 @@
 """`ratsinfo`: a thin command line over the library API (assistant.service.Assistant).
 
-Domain errors become one clear line on stderr and exit status 1, never a traceback.
+Domain errors become one clear line on stderr and exit status 1, never a traceback. Everything printed goes
+through ``safe_output.echo`` (record text cannot send terminal escape sequences); JSON through ``json_safe``.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import logging
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +17,7 @@ import click
 
 from assistant.errors import RatsinfoError
 from assistant.models import Hit, SearchFilters
+from assistant.safe_output import echo, json_safe
 from assistant.settings import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -41,7 +41,7 @@ def domain_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except RatsinfoError as exc:
-            click.echo(f"error: {exc}", err=True)
+            echo(f"error: {exc}", err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
@@ -98,15 +98,15 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
     """Ingest files or folders (PDF, text/Markdown, HTML, OParl JSON)."""
     report = _assistant(ctx).ingest(list(paths), progress=not as_json)
     if as_json:
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        echo(json_safe(report.to_json(), indent=2))
         return
-    click.echo(f"documents: {report.documents_added} added, {report.documents_updated} updated, "
+    echo(f"documents: {report.documents_added} added, {report.documents_updated} updated, "
                f"{report.documents_unchanged} unchanged; chunks: {report.chunks_added} added, "
                f"{report.chunks_removed} removed ({report.chunks_embedded} embedded) in {report.seconds:.1f}s")
     for warning in report.warnings:
-        click.echo(f"warning: {warning}")
+        echo(f"warning: {warning}")
     for skipped in report.skipped:
-        click.echo(f"skipped: {skipped.path}: {skipped.reason}")
+        echo(f"skipped: {skipped.path}: {skipped.reason}")
 
 
 @cli.command()
@@ -122,15 +122,15 @@ def search(ctx: click.Context, query: str, k: int | None, mode: str | None, as_j
     """Show the passages that match QUERY."""
     hits = _assistant(ctx).search(query, k=k, filters=_filters(**filter_args), mode=mode)
     if as_json:
-        click.echo(json.dumps([hit_to_json(h) for h in hits], ensure_ascii=False, indent=2))
+        echo(json_safe([hit_to_json(h) for h in hits], indent=2))
         return
     if not hits:
-        click.echo("no matching passages")
+        echo("no matching passages")
     for h in hits:
         c = h.chunk
         where = f"{c.source}" + (f" p.{c.page}" if c.page else "")
-        click.echo(f"{h.rank}. [{h.score:.4f}] {c.title} | {c.section} | {where}")
-        click.echo("   " + c.text[:300].replace("\n", " ") + ("…" if len(c.text) > 300 else ""))
+        echo(f"{h.rank}. [{h.score:.4f}] {c.title} | {c.section} | {where}")
+        echo("   " + c.text[:300].replace("\n", " ") + ("…" if len(c.text) > 300 else ""))
 
 
 @cli.command()
@@ -143,12 +143,12 @@ def ask(ctx: click.Context, question: str, as_json: bool, **filter_args: Any) ->
     """Answer QUESTION from the records, with numbered citations."""
     answer = _assistant(ctx).ask(question, filters=_filters(**filter_args))
     if as_json:
-        click.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+        echo(json_safe(answer.to_json(), indent=2))
         return
-    click.echo(answer.text)
+    echo(answer.text)
     for c in answer.citations:
         meta = ", ".join(x for x in (c.reference, c.date, f"p. {c.page}" if c.page else None) if x)
-        click.echo(f"\n[{c.n}] {c.title} — {c.section}" + (f" ({meta})" if meta else "") + f" — {c.source}")
+        echo(f"\n[{c.n}] {c.title} — {c.section}" + (f" ({meta})" if meta else "") + f" — {c.source}")
 
 
 @cli.command()
@@ -163,13 +163,13 @@ def stats(ctx: click.Context, as_json: bool, list_documents: bool) -> None:
     if list_documents:
         data["document_list"] = assistant.documents()
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        echo(json_safe(data, indent=2))
         return
     for key, value in data.items():
         if key != "document_list":
-            click.echo(f"{key}: {value}")
+            echo(f"{key}: {value}")
     for d in data.get("document_list", []):
-        click.echo(f"- {d['source']}: {d['title']} ({d['document_type']}, {d['date']}, {d['chunks']} chunks)")
+        echo(f"- {d['source']}: {d['title']} ({d['document_type']}, {d['date']}, {d['chunks']} chunks)")
 
 
 @cli.command()
@@ -182,24 +182,21 @@ def remove(ctx: click.Context, sources: tuple[str, ...]) -> None:
     for source in sources:
         documents, chunks = assistant.remove(source)
         if documents == 0:
-            click.echo(f"error: no indexed document matches {source!r}", err=True)
+            echo(f"error: no indexed document matches {source!r}", err=True)
             sys.exit(1)
-        click.echo(f"removed {source}: {documents} document(s), {chunks} chunks")
+        echo(f"removed {source}: {documents} document(s), {chunks} chunks")
 
 
 @cli.command()
 @click.option("--port", type=int, default=None, help="Port (default RATSINFO_UI_PORT).")
-@click.option("--headless/--browser", default=True, help="Do not open a browser window.")
+@click.option("--headless/--browser", default=True,
+              help="--browser: also open a browser window where one can be opened (the URL is printed either way).")
 @click.pass_context
 def ui(ctx: click.Context, port: int | None, headless: bool) -> None:
-    """Start the chat UI (streamlit) on RATSINFO_UI_ADDRESS."""
-    settings = _settings(ctx)
-    app = Path(__file__).resolve().parent.parent / "ui" / "app.py"
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app),
-           "--server.address", settings.ui_address, "--server.port", str(port or settings.ui_port),
-           "--browser.gatherUsageStats", "false", "--server.headless", "true" if headless else "false",
-           "--", "--data-dir", str(settings.data_dir)]
-    raise SystemExit(subprocess.call(cmd))
+    """Start the chat UI (streamlit) on RATSINFO_UI_ADDRESS; stops its server on SIGTERM/Ctrl+C."""
+    from assistant import ui_server
+
+    raise SystemExit(ui_server.run(_settings(ctx), port, open_browser=not headless))
 
 
 def _register_subcommands() -> None:
