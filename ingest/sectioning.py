@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.models import Section, SourceDocument
+from ingest.parsers.markers import Marker, classify_marker, document_public
 
 PREAMBLE_HEADING = "Einleitung"
 MIN_SUBSTANCE_CHARS = 60
@@ -100,6 +101,8 @@ def classify_line(line: str) -> Heading | None:
         return Heading("keyword", 1, _clip(m.group(1)))
     if m := _PART.match(line):
         return Heading("part", 1, _clip(m.group(1)))
+    if (marker := classify_marker(line)) is not None and marker.part and len(line) <= MAX_HEADING_CHARS:
+        return Heading("part", 1, _clip(line))
     if m := _AGENDA.match(line):
         rest = m.group(3)
         if line.startswith("Punkt") and not m.group(2) and rest:
@@ -150,38 +153,59 @@ def _level(h: Heading, numbered_are_agenda: bool) -> int:
 
 
 def split_sections(doc: SourceDocument) -> list[Section]:
-    """Sections of ``doc``: the pre-built ones (OParl) or those derived from its pages."""
+    """Sections of ``doc``: the pre-built ones (OParl) or those derived from its pages.
+
+    Publicity: a non-public part heading ("Nichtöffentlicher Teil", "Nichtöffentliche Sitzung") makes every
+    section after it non-public until an explicit public part heading ("Öffentlicher Teil"); a non-public marker
+    line elsewhere ("TOP 7 Grundstück (nichtöffentlich)", "Status: vertraulich") makes its own section
+    non-public. Sections of different publicity are never merged, and a short document is split as soon as it
+    carries a non-public marker, so a short non-public part never inherits the public flag of its document.
+    """
     if doc.sections is not None:
         return list(doc.sections)
     lines = [(page.number, line.rstrip()) for page in doc.pages for line in page.text.split("\n")]
-    if len(re.sub(r"\s+", "", doc.text)) < MIN_CHARS_TO_SPLIT:
+    markers = [classify_marker(text) for _, text in lines]
+    has_nonpublic = any(m is not None and not m.public for m in markers)
+    if len(re.sub(r"\s+", "", doc.text)) < MIN_CHARS_TO_SPLIT and not has_nonpublic:
         whole = _to_section(_Draft(doc.title, "preamble", (doc.title,), lines))
         return [whole] if whole else []
     headings = [classify_line(text) for _, text in lines]
     has_agenda = sum(1 for h in headings if h and h.kind == "agenda") >= 2
     numbered_are_agenda = _is_minutes(doc) and not has_agenda
+    # An explicit public part heading restores publicity unless a document-wide marker closed the document.
+    _, closed = document_public([t for _, t in lines if t.strip()][:45])
+    reopened = not closed
 
     drafts: list[_Draft] = [_Draft(PREAMBLE_HEADING, "preamble", (PREAMBLE_HEADING,))]
     stack: list[tuple[int, str]] = []
     part_public: bool | None = None
-    for (page, text), heading in zip(lines, headings, strict=True):
+    for (page, text), heading, marker in zip(lines, headings, markers, strict=True):
         if heading is not None:
             level = _level(heading, numbered_are_agenda)
             while stack and stack[-1][0] >= level:
                 stack.pop()
             if heading.kind == "part":
-                lowered = heading.title.lower()
-                part_public = (
-                    False if "nicht" in lowered else (True if "öffentlich" in lowered else part_public)
-                )
+                part_public = _part_state(heading, marker, part_public, reopened)
             path = tuple(h for _, h in stack) + (heading.title,)
             stack.append((level, heading.title))
-            drafts.append(
-                _Draft(heading.title, heading.kind, path, public=False if part_public is False else None)
-            )
+            drafts.append(_Draft(heading.title, heading.kind, path, public=part_public))
+        if marker is not None and not marker.public and not marker.part:
+            drafts[-1].public = False  # a non-public marker line closes the section it stands in
         drafts[-1].lines.append((page, text))
     merged = _merge_small([d for d in drafts if any(t.strip() for _, t in d.lines)])
     return [s for s in (_to_section(d) for d in merged) if s is not None]
+
+
+def _part_state(heading: Heading, marker: Marker | None, current: bool | None, reopened: bool) -> bool | None:
+    """Publicity after a part heading: non-public parts close, explicit public parts reopen, others inherit."""
+    if marker is None:
+        lowered = heading.title.lower()
+        if "nicht" in lowered and "öffentlich" in lowered:
+            return False
+        return current
+    if not marker.public:
+        return False
+    return reopened if current is False else current
 
 
 def _substance(d: _Draft) -> str:
@@ -209,10 +233,10 @@ def _merge_small(drafts: list[_Draft]) -> list[_Draft]:
         if _is_small(d):
             nxt = drafts[i + 1] if i + 1 < len(drafts) else None
             is_parent = nxt is not None and nxt.path[: len(d.path)] == d.path and len(nxt.path) > len(d.path)
-            if nxt is not None and (not out or is_parent or d.kind == "preamble"):
+            if nxt is not None and nxt.public == d.public and (not out or is_parent or d.kind == "preamble"):
                 pending = d
                 continue
-            if out:
+            if out and out[-1].public == d.public:
                 out[-1].lines.extend(d.lines)
                 continue
         out.append(d)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.parsers.markers import document_public
+
 HEAD_LINES = 45
 
 MONTHS = {
@@ -116,12 +118,6 @@ _TYPE_ONLY = re.compile(
     r"einladung|antrag|anfrage|stellungnahme(?: zu[mr] \w+)?|gemeinsamer antrag|empfehlung.*)$",
     re.IGNORECASE,
 )
-_NOT_PUBLIC = re.compile(
-    r"^(?:nicht[- ]?öffentlich(?:e|er)?)(?:\s+(?:sitzung|niederschrift|teil|vorlage))?$", re.IGNORECASE
-)
-_PUBLIC = re.compile(
-    r"^(?:öffentlich(?:e|er)?)(?:\s+(?:sitzung|niederschrift|teil|vorlage))?$", re.IGNORECASE
-)
 
 
 @dataclass(frozen=True)
@@ -143,7 +139,7 @@ def extract_metadata(text: str, name: str, *, title_hint: str | None = None) -> 
         document_type=find_document_type(head[:15], name),
         date=date_from_name(name) or find_date("\n".join(head)),
         body=find_body("\n".join(head)),
-        public=find_public(head[:20]),
+        public=find_public(head),
     )
 
 
@@ -218,14 +214,9 @@ def find_body(head_text: str) -> str | None:
 
 
 def find_public(head: list[str]) -> bool | None:
-    """False when the head marks the document itself as non-public; True when it says 'öffentlich'."""
-    for line in head:
-        bare = line.strip(" :.|").strip()
-        if _NOT_PUBLIC.match(bare):
-            return False
-        if _PUBLIC.match(bare):
-            return True
-    return None
+    """False when the head marks the document as non-public (header line, heading or status field, in any of
+    the spellings clerks use); True when it is marked public; None when it says nothing (see markers.py)."""
+    return document_public(head)[0]
 
 
 def find_title(head: list[str], name: str) -> str:
