@@ -13,6 +13,7 @@ When the best passage is too far from the question it refuses instead of returni
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from assistant.answer_types import answer_types_for_sentences, matches_answer_ty
 from assistant.gloss import gloss_line
 from assistant.glossary import council_terms, german_terms
 from assistant.models import Answer, Citation, Hit
+from assistant.safe_output import inert_quote
 from assistant.sentences import split_sentences
 from assistant.text_analysis import STOPWORDS, GermanAnalyzer
 
@@ -74,16 +76,18 @@ class RefusalPolicy:
 
     threshold_de: float = 0.82
     threshold_en: float = 0.78
-    known: Callable[[str], bool] | None = None
+    known: Callable[..., bool] | None = None  # (word[, public_only=True]) -> occurs in the records
 
     def support(self, hits: Sequence[Hit]) -> float:
         sims = [h.scores["similarity"] for h in hits[:3] if "similarity" in h.scores]
         return max(sims) if sims else 0.0
 
-    def unknown_terms(self, question: str, language: str) -> list[str]:
-        """Names in the question that no indexed record contains."""
+    def unknown_terms(self, question: str, language: str, public_only: bool = False) -> list[str]:
+        """Names in the question that no indexed record contains (``public_only``: no public record; a
+        citizen's check must not consult what the citizen may not see, or the refusal tells them)."""
         if self.known is None:
             return []
+        known = functools.partial(self.known, public_only=True) if public_only else self.known
         tokens = _ANCHOR.findall(question)
         unknown = []
         for i, token in enumerate(tokens):
@@ -97,7 +101,7 @@ class RefusalPolicy:
                 continue
             if language == "en" and german_terms(token):
                 continue  # an English word the glossary translates ("March", "Christmas")
-            if not self.known(token):
+            if not known(token):
                 unknown.append(token)
         return unknown
 
@@ -119,15 +123,16 @@ def refusal_answer(question: str, hits: Sequence[Hit], language: str, generator:
 
 def document_label(hit: Hit, language: str) -> str:
     c = hit.chunk
-    title = c.title or c.source
+    title = inert_quote(c.title or c.source)
     parts = [f"„{title}“" if language == "de" else f"\u201c{title}\u201d"]
     if c.reference:
         parts.append(f"({c.reference})")
     if c.date:
         parts.append(("vom " if language == "de" else "of ") + c.date)
     label = " ".join(parts)
-    if c.section and c.section != title:
-        label += f", Abschnitt „{c.section}“" if language == "de" else f", section \u201c{c.section}\u201d"
+    section = inert_quote(c.section or "")
+    if section and section != title:
+        label += f", Abschnitt „{section}“" if language == "de" else f", section \u201c{section}\u201d"
     if c.page:
         label += (", S. " if language == "de" else ", p. ") + str(c.page)
     return label
@@ -212,7 +217,7 @@ class ExtractiveAnswerer:
         lines = []
         for hit_index, n in numbers.items():
             hit = hits[hit_index]
-            quoted = " … ".join(quotes[hit_index])
+            quoted = " … ".join(inert_quote(q) for q in quotes[hit_index])  # the record cannot close it
             quote_marks = ("„", "“") if language == "de" else ("\u201c", "\u201d")
             intro = _INTRO[language].format(label=document_label(hit, language))
             lines.append(f"{intro} {quote_marks[0]}{quoted}{quote_marks[1]} [{n}]")

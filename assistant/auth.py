@@ -72,15 +72,30 @@ def parse_staff_users(spec: str) -> dict[str, str]:
     return users
 
 
-# A hash to compare against for unknown names, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = hash_password("unknown-user", iterations=MIN_ITERATIONS, salt=b"\0" * 16)
+def _dummy_hash(iterations: int) -> str:
+    """A well-formed hash that matches no password: an unknown name costs one PBKDF2 run of ``iterations``."""
+    return f"{SCHEME}${iterations}${_b64(bytes(16))}${_b64(bytes(32))}"
+
+
+def _iterations(encoded: str) -> int:
+    try:
+        return max(MIN_ITERATIONS, int(encoded.split("$")[1]))
+    except (IndexError, ValueError):
+        return DEFAULT_ITERATIONS
 
 
 class StaffDirectory:
-    """The staff accounts of one deployment."""
+    """The staff accounts of one deployment.
+
+    A wrong name costs as long as a wrong password: it is checked against a dummy hash with the same
+    algorithm and iteration count as the real hashes (the largest configured count), so the time of a failed
+    sign-in does not tell whether the name exists.
+    """
 
     def __init__(self, users: Mapping[str, str]) -> None:
         self._users = dict(users)
+        iterations = max((_iterations(h) for h in self._users.values()), default=DEFAULT_ITERATIONS)
+        self._dummy = _dummy_hash(iterations)
 
     @classmethod
     def from_spec(cls, spec: str) -> StaffDirectory:
@@ -94,7 +109,7 @@ class StaffDirectory:
         """True when ``username`` exists and ``password`` matches its hash."""
         encoded = self._users.get(username.strip())
         if encoded is None or not password:
-            verify_password(password or "x", _DUMMY_HASH)
+            verify_password(password or "x", self._dummy)
             return False
         return verify_password(password, encoded)
 

@@ -2,7 +2,8 @@
 
 Registered by ``assistant.cli`` (``cli.add_command(chat_command, "chat")``). The answer streams as the
 model writes it (a preview); the guarded answer follows when the guard changed anything, then the
-citations. ``/new`` starts a fresh conversation, ``/exit`` (or Ctrl-D) ends it.
+citations. Record and model text is passed through ``terminal_safe`` before it is styled and printed (no
+terminal escape sequences from a record). ``/new`` starts a fresh conversation, ``/exit`` (or Ctrl-D) ends it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import click
 from assistant.conversation import ChatTurn
 from assistant.errors import RatsinfoError
 from assistant.models import Answer, Citation, SearchFilters
+from assistant.safe_output import echo, terminal_safe
 from assistant.settings import Settings
 
 _EXIT = {"/exit", "/quit", "/q", "exit", "quit"}
@@ -50,7 +52,7 @@ class ChatSession:
 
 def format_citation(c: Citation) -> str:
     meta = ", ".join(x for x in (c.reference, c.date, f"S. {c.page}" if c.page else None) if x)
-    return f"[{c.n}] {c.title} — {c.section}" + (f" ({meta})" if meta else "") + f" — {c.source}"
+    return terminal_safe(f"[{c.n}] {c.title} — {c.section}" + (f" ({meta})" if meta else "") + f" — {c.source}")
 
 
 def render_answer(answer: Answer, shown: str, *, streamed: bool) -> list[str]:
@@ -59,7 +61,7 @@ def render_answer(answer: Answer, shown: str, *, streamed: bool) -> list[str]:
     if not streamed or answer.text.strip() != shown.strip():
         if streamed:
             lines.append(click.style("── geprüfte Antwort / checked answer ──", dim=True))
-        lines.append(answer.text)
+        lines.append(terminal_safe(answer.text))
     if answer.dropped_sentences and not answer.fallback:
         lines.append(click.style(f"({len(answer.dropped_sentences)} unbelegte Sätze entfernt / "
                                  f"unsupported sentences removed)", dim=True))
@@ -84,7 +86,7 @@ def run_chat(session: ChatSession, read: Callable[[], str], write: Callable[...,
             session.reset()
             write("(neues Gespräch / new conversation)")
             continue
-        on_token = (lambda t: write(click.style(t, dim=True), nl=False)) if stream else None
+        on_token = (lambda t: write(click.style(terminal_safe(t), dim=True), nl=False)) if stream else None
         answer, shown = session.ask(question, on_token)
         if stream:
             write("")
@@ -108,7 +110,7 @@ def chat_command(ctx: click.Context, stream: bool, include_nonpublic: bool) -> N
             assistant = Assistant.from_settings(settings, generator=build_generator(settings))
         session = ChatSession(assistant, filters=SearchFilters(public_only=not include_nonpublic))
         run_chat(session, lambda: click.prompt("\n›", prompt_suffix=" ", default="", show_default=False),
-                 click.echo, stream=stream)
+                 click.echo, stream=stream)  # record text is made terminal_safe before it is styled
     except RatsinfoError as exc:
-        click.echo(f"error: {exc}", err=True)
+        echo(f"error: {exc}", err=True)
         sys.exit(1)

@@ -6,7 +6,6 @@ through ``safe_output.echo`` (record text cannot send terminal escape sequences)
 
 from __future__ import annotations
 
-import functools
 import logging
 import sys
 from collections.abc import Callable
@@ -15,7 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
-from assistant.errors import RatsinfoError
+from assistant.cli_support import domain_errors, settings_from
 from assistant.models import Hit, SearchFilters
 from assistant.safe_output import echo, json_safe
 from assistant.settings import Settings
@@ -24,7 +23,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _settings(ctx: click.Context) -> Settings:
-    return ctx.obj["settings"]  # type: ignore[no-any-return]
+    return settings_from(ctx)
 
 
 def _assistant(ctx: click.Context) -> Any:
@@ -33,18 +32,6 @@ def _assistant(ctx: click.Context) -> Any:
     if "assistant" not in ctx.obj:
         ctx.obj["assistant"] = Assistant.from_settings(_settings(ctx))
     return ctx.obj["assistant"]
-
-
-def domain_errors(func: F) -> F:
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except RatsinfoError as exc:
-            echo(f"error: {exc}", err=True)
-            sys.exit(1)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def filter_options(func: F) -> F:
@@ -85,6 +72,8 @@ def cli(ctx: click.Context, data_dir: Path | None, verbose: int) -> None:
     settings = Settings(**overrides)
     level = [settings.log_level.upper(), "INFO", "DEBUG"][min(verbose, 2)]
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:  # libraries that set their own logger to DEBUG (bm25s) obey too
+        handler.setLevel(level)
     ctx.ensure_object(dict)
     ctx.obj["settings"] = settings
 

@@ -102,14 +102,17 @@ class Assistant:
             hits = self.search(query.text, k=k, filters=filters, mode=mode)
         return language, query, hits
 
-    def _names_unknown(self, question: str, language: str, query: StandaloneQuery) -> bool:
-        """A new question naming something no record contains is refused before any generator runs."""
-        return not query.rewritten and bool(self.refusal.unknown_terms(question, language))
+    def _names_unknown(self, question: str, language: str, query: StandaloneQuery,
+                       filters: SearchFilters | None) -> bool:
+        """A new question naming something no record the asker may see contains is refused before any
+        generator runs (a citizen's check consults public records only: the refusal is no oracle)."""
+        public_only = (filters or SearchFilters()).public_only
+        return not query.rewritten and bool(self.refusal.unknown_terms(question, language, public_only))
 
     def ask(self, question: str, filters: SearchFilters | None = None,
             history: Sequence[ChatTurn] = (), mode: Mode | None = None) -> Answer:
         language, query, hits = self._retrieve(question, filters, history, mode)
-        if self._names_unknown(question, language, query):
+        if self._names_unknown(question, language, query, filters):
             answer = refusal_answer(question, hits, language, self.generator.name)
         else:
             answer = self.generator.answer(question, hits, language)
@@ -119,7 +122,7 @@ class Assistant:
                history: Sequence[ChatTurn] = ()) -> AnswerStream:
         """Text as it is produced; ``.answer`` of the returned stream is the final (guarded) Answer."""
         language, query, hits = self._retrieve(question, filters, history, None)
-        if self._names_unknown(question, language, query):
+        if self._names_unknown(question, language, query, filters):
             refused = replace(refusal_answer(question, hits, language, self.generator.name), search_query=query.text)
             return AnswerStream(iter([refused.text]), lambda _raw, _error: refused)
         inner = open_stream(self.generator, question, hits, language)

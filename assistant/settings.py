@@ -146,6 +146,16 @@ class Settings(BaseSettings):
     feedback_db: Path | None = Field(
         default=None, description="SQLite file of staff feedback; empty = <data_dir>/feedback.sqlite3."
     )
+    sign_in_max_failures: int = Field(
+        default=5, ge=1, description="Failed staff sign-ins per account and per client address before a lockout "
+        "(counted server-side in the feedback database, across browser sessions).",
+    )
+    sign_in_lockout_s: float = Field(
+        default=30.0, gt=0, description="First lockout in seconds; it doubles with every further failure.",
+    )
+    sign_in_lockout_max_s: float = Field(
+        default=3600.0, gt=0, description="Longest lockout in seconds.",
+    )
 
     @property
     def chroma_dir(self) -> Path:

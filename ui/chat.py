@@ -11,7 +11,7 @@ from assistant.feedback import KINDS, VERDICTS, retrieval_settings
 from assistant.models import Answer, SearchFilters
 from ui import citations, state
 from ui.i18n import EXAMPLES, t
-from ui.resources import Resources
+from ui.resources import Resources, servable_original
 from ui.safe_text import escape_markdown
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ def _examples(lang: str) -> None:
         st.button(question, key=f"example-{i}", on_click=_ask_example, args=(question,))
 
 
-def render_answer(answer: Answer, lang: str, key: str) -> None:
+def render_answer(res: Resources, answer: Answer, lang: str, key: str) -> None:
     if answer.refused:
         st.info(t(lang, "nothing_found") + " " + t(lang, "nothing_found_hint"), icon="🔎")
         return
@@ -35,7 +35,8 @@ def render_answer(answer: Answer, lang: str, key: str) -> None:
     if answer.citations:
         st.caption(t(lang, "sources"))
         for c in answer.citations:
-            citations.render(c, lang, key=f"{key}-c{c.n}")
+            original = servable_original(res, c, state.sees_nonpublic())
+            citations.render(c, lang, key=f"{key}-c{c.n}", original=original)
 
 
 def _verdict_form(res: Resources, index: int, exchange: state.Exchange, lang: str) -> None:
@@ -97,7 +98,7 @@ def render(res: Resources, filters: SearchFilters) -> None:
         with st.chat_message("user"):
             st.markdown(escape_markdown(exchange.question))
         with st.chat_message("assistant"):
-            render_answer(exchange.answer, lang, key=f"a{i}")
+            render_answer(res, exchange.answer, lang, key=f"a{i}")
             if state.staff_user():
                 _verdict_form(res, i, exchange, lang)
     if question and question.strip():

@@ -10,6 +10,7 @@ import streamlit as st
 
 from assistant.models import Citation
 from ui.i18n import t
+from ui.resources import original_file
 from ui.safe_text import escape_markdown, highlight_markdown
 
 
@@ -37,15 +38,14 @@ def _reader(path: Path) -> Callable[[], bytes]:
     return path.read_bytes
 
 
-def original_file(c: Citation) -> Path | None:
-    """The local original of the cited document, when it is a readable file."""
-    if not c.source_path or "://" in c.source_path:
-        return None
-    path = Path(c.source_path)
-    return path if path.is_file() else None
+def _passage_file_name(c: Citation) -> str:
+    stem = Path(c.source or "quelle").stem or "quelle"
+    return f"{stem}-abschnitt-{c.n}.txt"
 
 
-def render(c: Citation, lang: str, key: str) -> None:
+def render(c: Citation, lang: str, key: str, original: Path | None = None) -> None:
+    """``original``: the file this viewer may download (``resources.servable_original``); when the cited
+    document has a local original that is withheld, the cited public passage is offered as text instead."""
     with st.expander(label(c, lang)):
         if c.public is not True:
             st.warning(t(lang, "nonpublic_note"), icon="🔒")
@@ -53,11 +53,15 @@ def render(c: Citation, lang: str, key: str) -> None:
         st.caption(t(lang, "passage"))
         with st.container(border=True):
             st.markdown(highlight_markdown(c.passage, c.quote))
-        path = original_file(c)
-        if path is not None:
-            mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if original is not None:
+            mime = mimetypes.guess_type(original.name)[0] or "application/octet-stream"
             text = t(lang, "download") + (f" ({t(lang, 'meta_page')} {c.page})" if c.page else "")
-            st.download_button(text, data=_reader(path), file_name=path.name, mime=mime, key=f"{key}-dl",
+            st.download_button(text, data=_reader(original), file_name=original.name, mime=mime,
+                               key=f"{key}-dl", on_click="ignore")
+        elif original_file(c) is not None:
+            st.caption(t(lang, "download_withheld"))
+            st.download_button(t(lang, "download_passage"), data=c.passage.encode("utf-8"),
+                               file_name=_passage_file_name(c), mime="text/plain", key=f"{key}-dl-passage",
                                on_click="ignore")
         elif c.source_path.startswith(("https://", "http://")):
             st.link_button(t(lang, "open_source"), c.source_path)

@@ -1,12 +1,15 @@
 """Staff sign-in: a password form checked against RATSINFO_STAFF_USERS, or streamlit's OIDC (st.login).
 
-Fails closed: no staff accounts configured means no staff sign-in at all. After MAX_SIGN_IN_FAILURES wrong
-attempts the session stops accepting passwords.
+Fails closed: no staff accounts configured means no staff sign-in at all. Failures are throttled server-side,
+per account name and per client address (``assistant.throttle``, shared by all sessions and workers): after
+``RATSINFO_SIGN_IN_MAX_FAILURES`` the key is locked for a time that doubles with every further failure, and
+a fresh session (a reload) changes nothing. Signing out clears the conversation (see ``state.sign_out``).
 """
 
 from __future__ import annotations
 
 import logging
+import math
 
 import streamlit as st
 
@@ -38,20 +41,42 @@ def _sso_staff(res: Resources) -> str | None:
     return email if email in allowed else None
 
 
+def _sso_sign_out() -> None:
+    state.sign_out()
+    st.logout()
+
+
+def client_address() -> str | None:
+    """The client's IP address as streamlit sees it (None under AppTest or when unknown)."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # noqa: BLE001 - no request context (bare script run)
+        return None
+    return str(address) if address else None
+
+
+def _locked_message(lang: str, seconds: float) -> str:
+    return t(lang, "locked", seconds=max(1, math.ceil(seconds)))
+
+
 def _check(res: Resources) -> None:
     lang = state.lang()
-    if st.session_state["sign_in_failures"] >= state.MAX_SIGN_IN_FAILURES:
-        return
     username = st.session_state.get("signin_username", "")
     password = st.session_state.get("signin_password", "")
+    address = client_address()
+    wait = res.throttle.locked_for(username, address)
+    if wait > 0:  # locked: the password is not even checked
+        st.session_state["signin_error"] = _locked_message(lang, wait)
+        log.warning("staff sign-in refused while locked: %r from %s", username, address)
+        return
     if res.staff.check(username, password):
+        res.throttle.succeeded(username)
         st.session_state["staff_user"] = username.strip()
-        st.session_state["sign_in_failures"] = 0
         log.info("staff sign-in: %s", username)
-    else:
-        st.session_state["sign_in_failures"] += 1
-        st.session_state["signin_error"] = t(lang, "bad_credentials")
-        log.warning("failed staff sign-in for %r", username)
+        return
+    lockout = res.throttle.failed(username, address)
+    st.session_state["signin_error"] = _locked_message(lang, lockout) if lockout else t(lang, "bad_credentials")
+    log.warning("failed staff sign-in for %r from %s", username, address)
 
 
 def render(res: Resources) -> None:
@@ -66,7 +91,7 @@ def render(res: Resources) -> None:
             st.write(t(lang, "signed_in_as", user=user))
             st.toggle(t(lang, "include_nonpublic"), key="include_nonpublic")
             if sso_user:
-                st.button(t(lang, "sign_out"), key="sign_out", on_click=st.logout)
+                st.button(t(lang, "sign_out"), key="sign_out", on_click=_sso_sign_out)
             else:
                 st.button(t(lang, "sign_out"), key="sign_out", on_click=state.sign_out)
             return
@@ -75,9 +100,6 @@ def render(res: Resources) -> None:
         if not res.staff.enabled:
             if not _sso_configured():
                 st.caption(t(lang, "staff_disabled"))
-            return
-        if st.session_state["sign_in_failures"] >= state.MAX_SIGN_IN_FAILURES:
-            st.error(t(lang, "locked"))
             return
         with st.form("signin", clear_on_submit=True):
             st.text_input(t(lang, "username"), key="signin_username", autocomplete="username")

@@ -14,8 +14,6 @@ from assistant.conversation import ChatTurn
 from assistant.models import Answer, SearchFilters
 from ui.i18n import DEFAULT
 
-MAX_SIGN_IN_FAILURES = 5
-
 
 @dataclass
 class Exchange:
@@ -33,7 +31,6 @@ def init() -> None:
         "lang": DEFAULT,
         "exchanges": [],
         "staff_user": None,
-        "sign_in_failures": 0,
         "include_nonpublic": False,
         "pending_question": None,
     }
@@ -70,5 +67,11 @@ def search_filters(document_types: list[str], bodies: list[str], date_from: str 
 
 
 def sign_out() -> None:
+    """Sign out and forget the conversation: answers, quotes and download buttons of non-public records
+    must not stay on screen (or in the follow-up history) for whoever uses the browser next."""
     st.session_state["staff_user"] = None
     st.session_state["include_nonpublic"] = False
+    st.session_state["exchanges"] = []
+    st.session_state["pending_question"] = None
+    for key in [k for k in st.session_state if str(k).startswith("fb-")]:
+        del st.session_state[key]

@@ -20,6 +20,7 @@ from assistant.answering import REFUSAL
 from assistant.conversation import ChatTurn
 from assistant.errors import ConfigurationError
 from assistant.models import Hit
+from assistant.safe_output import inert_quote
 
 USER_SEPARATOR = "===== user ====="
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -81,7 +82,8 @@ def format_passages(hits: Sequence[Hit], max_chars: int = 1200) -> str:
                  "body": c.body, "section": c.section if c.section != c.title else None, "page": c.page}
         head = " ".join(f'{k}="{_attribute(v)}"' for k, v in attrs.items() if v not in (None, ""))
         text = c.text if len(c.text) <= max_chars else c.text[:max_chars].rsplit(" ", 1)[0] + " …"
-        blocks.append(f"<passage {head}>\n{quote_data(text.strip())}\n</passage>")
+        # inert_quote: the record's own quotation marks and [n] cannot pose as ours in a verbatim copy
+        blocks.append(f"<passage {head}>\n{quote_data(inert_quote(text.strip(), keep_lines=True))}\n</passage>")
     return "\n\n".join(blocks)
 
 
