@@ -29,6 +29,7 @@ from typing import Any
 import click
 import numpy as np
 
+from assistant.cli_support import domain_errors, settings_from
 from assistant.models import Chunk
 from eval.metrics import percentile
 
@@ -291,7 +292,10 @@ def run_bench(
     show_default=True,
     help="Folder for bench.json and bench.png.",
 )
+@click.pass_context
+@domain_errors
 def bench_command(
+    ctx: click.Context,
     corpus: tuple[Path, ...],
     qa_file: Path,
     sizes: str,
@@ -301,19 +305,14 @@ def bench_command(
     out_dir: Path,
 ) -> None:
     """Measure ingest throughput, query latency at 1k-100k chunks, memory and index size."""
-    from assistant.errors import RatsinfoError
-    from assistant.settings import Settings
     from eval.datasets import load_questions
 
     try:
         size_list = tuple(int(s) for s in sizes.split(",") if s.strip())
     except ValueError:
         raise click.BadParameter(f"sizes must be integers, got {sizes!r}") from None
-    try:
-        queries = [q.question for q in load_questions(qa_file)][:n_queries]
-        results = run_bench(Settings(), list(corpus), queries, size_list, runs, out_dir, skip_ingest)
-    except RatsinfoError as exc:
-        raise click.ClickException(str(exc)) from None
+    queries = [q.question for q in load_questions(qa_file)][:n_queries]
+    results = run_bench(settings_from(ctx), list(corpus), queries, size_list, runs, out_dir, skip_ingest)
     if "ingest" in results:
         i = results["ingest"]
         click.echo(

@@ -41,6 +41,7 @@ import click
 import numpy as np
 from tqdm import tqdm
 
+from assistant.cli_support import domain_errors, settings_from
 from assistant.models import Chunk
 from eval.bench import NOISE, disk_mb, latencies, peak_memory_mb
 from eval.chroma_server import ChromaServer
@@ -510,12 +511,12 @@ def _int_list(value: str) -> tuple[int, ...]:
               show_default=True, help="Folder for bench_scale.json and bench_scale.md.")
 @click.option("--merge", "merge", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Do not run: merge these bench_scale.json files (one per backend) into --out.")
-def bench_scale_command(corpus: tuple[Path, ...], qa_file: Path, sizes: str, backends: str, runs: int,
-                        n_queries: int, batch: int | None, max_grow_minutes: float | None, cache: Path,
+@click.pass_context
+@domain_errors
+def bench_scale_command(ctx: click.Context, corpus: tuple[Path, ...], qa_file: Path, sizes: str, backends: str,
+                        runs: int, n_queries: int, batch: int | None, max_grow_minutes: float | None, cache: Path,
                         work: Path | None, lexical_dir: Path | None, out_dir: Path, merge: tuple[Path, ...]) -> None:
     """Store ingest rate, hybrid search p50/p95 and lexical index memory at 100k-1M chunks, embedded vs server."""
-    from assistant.errors import RatsinfoError
-    from assistant.settings import Settings
     from eval.datasets import load_questions
 
     if merge:
@@ -533,13 +534,10 @@ def bench_scale_command(corpus: tuple[Path, ...], qa_file: Path, sizes: str, bac
         raise click.BadParameter(f"choose from {', '.join(BACKENDS)}, got {backends!r}")
     if work:
         work.mkdir(parents=True, exist_ok=True)
-    try:
-        queries = [q.question for q in load_questions(qa_file)][:n_queries]
-        results = run_bench_scale(Settings(), corpus, queries, sizes=_int_list(sizes), backends=chosen, runs=runs,
-                                  batch=batch, max_grow_minutes=max_grow_minutes, cache=cache, out_dir=out_dir,
-                                  work=work, lexical_dir=lexical_dir)
-    except RatsinfoError as exc:
-        raise click.ClickException(str(exc)) from None
+    queries = [q.question for q in load_questions(qa_file)][:n_queries]
+    results = run_bench_scale(settings_from(ctx), corpus, queries, sizes=_int_list(sizes), backends=chosen,
+                              runs=runs, batch=batch, max_grow_minutes=max_grow_minutes, cache=cache,
+                              out_dir=out_dir, work=work, lexical_dir=lexical_dir)
     click.echo(NOTE)
     click.echo(markdown_table(results))
     click.echo(f"results written to {out_dir / 'bench_scale.json'} ({results['meta']['wall_s']:.0f}s)")

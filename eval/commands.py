@@ -9,7 +9,8 @@ from typing import Any
 
 import click
 
-from assistant.errors import RatsinfoError
+from assistant.cli_support import domain_errors, settings_from
+from assistant.errors import ConfigurationError
 from eval.bench import bench_command
 from eval.bench_scale import bench_scale_command
 from eval.datasets import load_questions, select
@@ -135,7 +136,10 @@ def _summary(result: EvalResult) -> str:
 )
 @click.option("--limit", type=click.IntRange(1), help="Only the first N questions.")
 @click.option("--ids", default="", help="Only these question ids, comma separated.")
+@click.pass_context
+@domain_errors
 def eval_command(
+    ctx: click.Context,
     qa_file: Path,
     modes: tuple[str, ...],
     k: int,
@@ -151,47 +155,41 @@ def eval_command(
 ) -> None:
     """Score retrieval and answers on a question set over the current index."""
     from assistant.service import Assistant
-    from assistant.settings import Settings
 
-    try:
-        settings = Settings()
-        questions = select(load_questions(qa_file), _split(ids), limit)
-        assistant = Assistant.from_settings(settings)
-        if not assistant.store.count():
-            raise click.ClickException(
-                f"the index in {settings.data_dir} is empty; run `ratsinfo ingest` first"
-            )
-        default_mode = settings.retrieval_mode
-        if check_baseline and default_mode not in modes:
-            modes = (*modes, default_mode)
-        searchers: dict[str, Any] | None = None
-        if baselines:
-            from eval.baselines import build_baselines, load_corpus
+    settings = settings_from(ctx)  # the one the `ratsinfo` group built (honours --data-dir)
+    questions = select(load_questions(qa_file), _split(ids), limit)
+    assistant = Assistant.from_settings(settings)
+    if not assistant.store.count():
+        raise ConfigurationError(f"the index in {settings.data_dir} is empty; run `ratsinfo ingest` first")
+    default_mode = settings.retrieval_mode
+    if check_baseline and default_mode not in modes:
+        modes = (*modes, default_mode)
+    searchers: dict[str, Any] | None = None
+    if baselines:
+        from eval.baselines import build_baselines, load_corpus
 
-            paths = list(corpus) or [
-                Path(d["source_path"]) for d in assistant.documents() if d.get("source_path")
-            ]
-            docs = load_corpus(p for p in paths if p.exists())
-            if not docs:
-                raise click.ClickException("no documents for the baselines; pass --corpus DIR")
-            searchers = build_baselines(docs, assistant.embedder, cache_dir=settings.data_dir / "eval-cache")
-        result = run_eval(
-            assistant,
-            questions,
-            modes=modes,
-            k=k,
-            with_answers=answers,
-            default_mode=default_mode,
-            baselines=searchers,
-            meta={
-                "qa": str(qa_file),
-                "embedder": assistant.embedder.name,
-                "chunks": assistant.store.count(),
-                "settings": _recorded_settings(settings),
-            },
-        )
-    except RatsinfoError as exc:
-        raise click.ClickException(str(exc)) from None
+        paths = list(corpus) or [
+            Path(d["source_path"]) for d in assistant.documents() if d.get("source_path")
+        ]
+        docs = load_corpus(p for p in paths if p.exists())
+        if not docs:
+            raise ConfigurationError("no documents for the baselines; pass --corpus DIR")
+        searchers = build_baselines(docs, assistant.embedder, cache_dir=settings.data_dir / "eval-cache")
+    result = run_eval(
+        assistant,
+        questions,
+        modes=modes,
+        k=k,
+        with_answers=answers,
+        default_mode=default_mode,
+        baselines=searchers,
+        meta={
+            "qa": str(qa_file),
+            "embedder": assistant.embedder.name,
+            "chunks": assistant.store.count(),
+            "settings": _recorded_settings(settings),
+        },
+    )
 
     click.echo(_summary(result))
     if json_out:
@@ -207,7 +205,7 @@ def eval_command(
         try:
             passed, now, then, n = regression_check(result, committed, default_mode, max_drop)
         except KeyError as exc:
-            raise click.ClickException(f"cannot compare with {check_baseline}: {exc.args[0]}") from None
+            raise ConfigurationError(f"cannot compare with {check_baseline}: {exc.args[0]}") from None
         verdict = "ok" if passed else "REGRESSION"
         click.echo(
             f"{verdict}: recall@5 of {default_mode} on {n} shared questions: {now:.1f} "

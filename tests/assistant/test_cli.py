@@ -65,3 +65,29 @@ def test_remove_unknown_source_is_a_clear_error(tmp_path: Path) -> None:
     result = ratsinfo(tmp_path / "data", "remove", "nothing.pdf")
     assert result.returncode == 1
     assert result.stderr.strip() == "error: no indexed document matches 'nothing.pdf'"
+
+
+def test_ingest_output_off_a_terminal_has_no_bar_and_one_line_per_skipped_file(tmp_path: Path) -> None:
+    result = ratsinfo(tmp_path / "data", "ingest", str(FIXTURES / "aachen_regionalmarketing_vorlage.txt"),
+                      str(FIXTURES / "corrupt.pdf"), str(FIXTURES / "zero.txt"))
+    output = result.stdout + result.stderr
+    assert result.returncode == 0 and "\r" not in output
+    assert sum("corrupt.pdf" in line for line in output.splitlines()) == 1
+    assert "DEBUG" not in output
+    assert len(output.splitlines()) <= 3 + 1  # one line per file at most, plus the summary
+
+
+def test_data_dir_option_is_honoured_by_every_subcommand(tmp_path: Path) -> None:
+    """RATSINFO_DATA_DIR points at a filled index, --data-dir at an empty one: every command uses the latter."""
+    filled, empty = tmp_path / "filled", tmp_path / "empty"
+    assert ratsinfo(filled, "ingest", str(FIXTURES / "aachen_regionalmarketing_vorlage.txt")).returncode == 0
+    stats = ratsinfo(filled, "--data-dir", str(empty), "stats", "--json")
+    assert json.loads(stats.stdout)["documents"] == 0
+    search = ratsinfo(filled, "--data-dir", str(empty), "search", "Regionalmarketing", "--json")
+    assert json.loads(search.stdout) == []
+    qa = tmp_path / "qa.jsonl"
+    qa.write_text(json.dumps({"id": "q1", "question": "Regionalmarketing?", "lang": "de", "answerable": False,
+                              "kind": "fact", "gold": [], "answer_contains": []}) + "\n", encoding="utf-8")
+    evaluation = ratsinfo(filled, "--data-dir", str(empty), "eval", "--qa", str(qa))
+    assert evaluation.returncode == 1 and str(empty) in evaluation.stderr, evaluation.stderr
+    assert "Traceback" not in evaluation.stderr
