@@ -23,7 +23,9 @@ class Section:
     """A logical part of a document: a heading (e.g. 'Finanzielle Auswirkungen', 'TOP 3 ...') and its text.
 
     ``path`` is the heading path from the document root (outermost first). ``public`` overrides the
-    document's public flag when known (e.g. a non-public agenda item of a public meeting).
+    document's public flag when known (e.g. a non-public agenda item of a public meeting). ``source`` is
+    the file (name or URL) the text came from when it is not the document's own source, e.g. the
+    Stellungnahme file that is one part of an OParl Paper record; its chunks cite that file.
     """
 
     heading: str
@@ -32,6 +34,7 @@ class Section:
     page: int | None = None
     page_end: int | None = None
     public: bool | None = None
+    source: str | None = None
 
 
 @dataclass(frozen=True)

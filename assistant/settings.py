@@ -126,6 +126,11 @@ class Settings(BaseSettings):
         "(a 429's Retry-After wins).")
     oparl_max_file_mb: float = Field(
         default=50.0, description="OParl files above this size are not downloaded.")
+    oparl_default_public: bool = Field(
+        default=True,
+        description="Records from OParl are public unless marked otherwise (OParl publishes the public part of "
+        "a council system): papers with public=false and non-public agenda items stay non-public. Set false "
+        "for an internal endpoint, so that only what is marked public is shown to citizens.")
     oparl_public_api: bool = Field(
         default=False,
         description="The operator vouches that the OParl endpoint publishes only public records: papers, "

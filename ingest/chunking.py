@@ -123,7 +123,7 @@ def _make_chunk(
     return Chunk(
         chunk_id=chunk_id_for(doc.document_id, section.path, ordinal_in_section, text),
         document_id=doc.document_id,
-        source=doc.source,
+        source=section.source or doc.source,
         source_path=doc.source_path,
         title=doc.title,
         section=section.heading,

@@ -21,7 +21,9 @@ from assistant.lexical import LexicalIndex
 from assistant.models import Chunk, IngestReport, SearchFilters, SkippedFile, SourceDocument
 from assistant.store import ChunkStore
 from ingest.chunking import chunk_document
+from ingest.oparl.folder import plan_folder
 from ingest.parsers import SUPPORTED_SUFFIXES, ParseContext, parse_file
+from ingest.parsers.base import document_id_for
 from ingest.sectioning import split_sections
 
 log = logging.getLogger(__name__)
@@ -98,14 +100,18 @@ class Indexer:
         started = time.perf_counter()
         files, skipped = discover_files(paths)
         tally = _Tally(skipped=list(skipped))
+        oparl = plan_folder(files, self.parse_context)  # OParl records joined with the file texts they claim
         bar = tqdm(files, desc="ingest", unit="file", disable=not progress)
         try:
             for i, path in enumerate(bar):
                 bar.set_postfix_str(path.name[:40])
                 if on_file:
                     on_file(i, len(files), str(path))
+                if oparl.claimed_by(path) is not None:  # indexed inside its paper's/meeting's record
+                    tally.chunks_removed += self.remove_documents([document_id_for(str(path.resolve()))])
+                    continue
                 try:
-                    document = parse_file(path, self.parse_context)
+                    document = oparl.record(path) or parse_file(path, self.parse_context)
                 except ParseError as exc:
                     log.warning("skipped %s", exc)
                     tally.skipped.append(SkippedFile(str(path), exc.reason))
@@ -136,13 +142,19 @@ class Indexer:
         doc_ids = self.store.document_ids_for_source(source)
         if not doc_ids and Path(source).exists():
             doc_ids = self.store.document_ids_for_source(str(Path(source).resolve()))
+        removed = self.remove_documents(doc_ids)
+        if removed:
+            self.refresh_lexical(force=True)
+        return len(doc_ids), removed
+
+    def remove_documents(self, document_ids: Iterable[str]) -> int:
+        """Delete the chunks of these documents (the lexical index follows at its next refresh)."""
         removed = 0
-        for doc_id in doc_ids:
+        for doc_id in document_ids:
             removed += self.store.delete(self.store.document_chunks(doc_id))
         if removed:
             self.store.bump_generation()
-            self.refresh_lexical(force=True)
-        return len(doc_ids), removed
+        return removed
 
     def refresh_lexical(self, *, force: bool = False, changed: Collection[str] = ()) -> None:
         """Bring the lexical index up to the store when forced or behind the store's generation: an update

@@ -30,7 +30,7 @@ def sync_command(ctx: click.Context, url: str, full: bool, as_json: bool) -> Non
     settings: Settings = obj.get("settings") or Settings()
     try:
         assistant = obj.get("assistant") or Assistant.from_settings(settings)
-        report = sync(url, assistant, progress=not as_json, full=full)
+        report = sync(url, assistant.indexer, assistant.settings, progress=not as_json, full=full)
     except RatsinfoError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)

@@ -10,6 +10,7 @@ import http.client
 import json
 import logging
 import random
+import re
 import threading
 import time
 import urllib.error
@@ -21,6 +22,7 @@ from typing import Any
 
 from assistant.errors import RatsinfoError
 from assistant.settings import Settings
+from ingest.oparl.reading import kind_of, load_json
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +96,12 @@ class RateLimiter:
             time.sleep(start - now)
 
 
+def squash_slashes(url: str) -> str:
+    """'https://host/oparl//files/1' -> 'https://host/oparl/files/1' (seen in real File URLs)."""
+    parts = urllib.parse.urlsplit(url.strip())
+    return urllib.parse.urlunsplit(parts._replace(path=re.sub(r"/{2,}", "/", parts.path)))
+
+
 def with_params(url: str, params: dict[str, str] | None) -> str:
     if not params:
         return url
@@ -114,28 +122,45 @@ class OParlClient:
         self._count_lock = threading.Lock()
 
     # -- public API ------------------------------------------------------------------------------
+    def _get(self, url: str) -> Any:
+        body = self._request(url, accept="application/json", limit=None).data
+        try:
+            return load_json(body)  # strict=False: raw control characters inside strings are accepted
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise FetchError(url, f"not a JSON response ({exc})") from None
+
     def get_json(self, url: str, params: dict[str, str] | None = None) -> dict[str, Any]:
         full = with_params(url, params)
-        body = self._request(full, accept="application/json", limit=None).data
-        try:
-            obj = json.loads(body.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise FetchError(full, f"not a JSON response ({exc})") from None
+        obj = self._get(full)
         if not isinstance(obj, dict):
             raise FetchError(full, "JSON response is not an object")
         return obj
 
     def iter_pages(self, url: str, params: dict[str, str] | None = None) -> Iterator[dict[str, Any]]:
-        """Each page of an OParl list (``data``, ``pagination``, ``links``), following ``links.next``."""
+        """Each page of an OParl list (``data``, ``pagination``, ``links``), following ``links.next``.
+
+        Tolerated: a bare JSON array instead of a list object, a single object where a list was expected
+        (a Body URL answering with the Body), and 404 for an empty result under ``modified_since``.
+        """
         seen: set[str] = set()
         next_url: str | None = with_params(url, params)
         while next_url:
             if next_url in seen:
                 raise FetchError(next_url, "pagination loops back to a page already read")
             seen.add(next_url)
-            page = self.get_json(next_url)
-            if not isinstance(page.get("data"), list):
-                raise FetchError(next_url, "not an OParl list (no 'data' array)")
+            try:
+                page = self._get(next_url)
+            except FetchError as exc:
+                if exc.status == 404 and params and "modified_since" in params:
+                    return  # some servers answer "nothing changed" with 404
+                raise
+            if isinstance(page, list):
+                page = {"data": page}
+            elif isinstance(page, dict) and not isinstance(page.get("data"), list):
+                if page.get("data") is None and kind_of(page) is not None:
+                    page = {"data": [page]}
+                else:
+                    raise FetchError(next_url, "not an OParl list (no 'data' array)")
             yield page
             links = page.get("links") if isinstance(page.get("links"), dict) else {}
             following = links.get("next") if links else None
@@ -146,6 +171,7 @@ class OParlClient:
 
     # -- one request with retries ----------------------------------------------------------------
     def _request(self, url: str, *, accept: str, limit: int | None) -> Download:
+        url = squash_slashes(url)
         if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
             raise FetchError(url, "not an http(s) URL")
         attempt = 0

@@ -1,26 +1,26 @@
-"""OParl files of one sync run: ``File.text`` when the server provides it, otherwise a download.
+"""OParl files of one sync run: their text for the record they belong to (a Paper's or Meeting's parts).
 
-Downloads of one object's files start together (bounded by the client's concurrency) while its document is
-being indexed. Files whose checksum (or, without one, modified date) is unchanged are skipped; too large or
-unparsable files are recorded as skipped until they change; network failures are recorded as failed and
-retried on the next run (``retry``).
+``File.text`` is used when the server provides it, otherwise the file is downloaded; downloads of one
+object's files start together (bounded by the client's concurrency). The extracted pages of a file are kept
+in the sync state, so a file whose checksum (or, without one, modified date) is unchanged is neither
+downloaded nor parsed again when its paper changes. Too large or unparsable files are recorded as skipped
+until they change; network failures are recorded as failed, and the next run fetches the record again.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import ParseError
-from assistant.models import SourceDocument
+from assistant.models import Page
 from ingest.oparl.client import Download, FetchError, OParlClient
-from ingest.oparl.documents import Inherited, file_checksum, file_document, file_name_for
+from ingest.oparl.mapping import FileText
+from ingest.oparl.reading import clean
 from ingest.oparl.state import SyncState
-from ingest.parsers import ParseContext
+from ingest.parsers import ParseContext, parse_bytes
 
 if TYPE_CHECKING:
     from ingest.oparl.sync import SyncReport
@@ -28,51 +28,81 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Downloads = dict[str, Future[Download | FetchError]]
+_SUFFIX_BY_TYPE = {
+    "application/pdf": ".pdf",
+    "text/plain": ".txt",
+    "text/markdown": ".md",
+    "text/html": ".html",
+    "application/xhtml+xml": ".html",
+}
+
+
+def file_checksum(file: dict[str, Any]) -> str:
+    return str(clean(file.get("sha512Checksum")) or clean(file.get("sha1Checksum")) or "")
+
+
+def file_name_for(file: dict[str, Any], content_type: str) -> str:
+    """A name whose suffix picks the parser: the server's Content-Type first, then mimeType, then fileName."""
+    base = str(clean(file.get("fileName")) or clean(file.get("name")) or "file").replace("/", "_")
+    for mime in (content_type, str(file.get("mimeType") or "").lower()):
+        suffix = _SUFFIX_BY_TYPE.get(mime)
+        if suffix:
+            stem = base.rsplit(".", 1)[0] if "." in base else base
+            return stem + suffix
+    return base
 
 
 class FileSync:
-    """Turns OParl File objects into SourceDocuments and records each file's outcome in the sync state."""
+    """Reads the texts of OParl File objects and records each file's outcome in the sync state."""
 
     def __init__(self, client: OParlClient, state: SyncState, report: SyncReport, ctx: ParseContext) -> None:
         self.client = client
         self.state = state
         self.report = report
         self.ctx = ctx
-        self.tried: set[str] = set()
         self._pool = ThreadPoolExecutor(max_workers=client.config.concurrency, thread_name_prefix="oparl")
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
-    def unchanged(self, file: dict[str, Any], parent_id: str) -> bool:
+    def _cached(self, file: dict[str, Any], parent_id: str) -> FileText | None | bool:
+        """The stored text of an unchanged file (None: unchanged and without text); False: read it again."""
         known = self.state.file(str(file["id"]))
         if not known or known.status == "failed" or known.parent_id != parent_id:
             return False
         checksum, modified = file_checksum(file), str(file.get("modified") or "")
-        return bool(checksum and known.checksum == checksum) or bool(
+        same = bool(checksum and known.checksum == checksum) or bool(
             not checksum and modified and known.modified == modified
         )
+        if not same:
+            return False
+        if known.status != "ok":
+            return None
+        saved = json.loads(self.state.file_json(str(file["id"])) or "{}")
+        if "pages" not in saved:
+            return False  # stored by an older version without its text
+        return FileText(str(file["id"]), tuple(Page(n, t) for n, t in saved["pages"]))
 
     def prefetch(self, files: list[dict[str, Any]], parent_id: str) -> Downloads:
         """Start downloading the files of one object in parallel (bounded by the client's concurrency)."""
-        wanted = {str(f["id"]): f for f in files if f.get("id") and not str(f.get("text") or "").strip()}
         futures = {}
-        for file_id, file in wanted.items():
-            if self.unchanged(file, parent_id):
+        for file in files:
+            file_id = str(file["id"])
+            if clean(file.get("text")) or self._cached(file, parent_id) is not False:
                 continue
-            url = file.get("accessUrl") or file.get("downloadUrl")
+            url = clean(file.get("accessUrl")) or clean(file.get("downloadUrl"))
             if url:
-                futures[file_id] = self._pool.submit(self._download, str(url), file)
+                futures[file_id] = self._pool.submit(self._download, url, file)
         return futures
 
     def _download(self, url: str, file: dict[str, Any]) -> Download | FetchError:
         try:
             return self.client.download(url)
         except FetchError as exc:
-            fallback = file.get("downloadUrl")
+            fallback = clean(file.get("downloadUrl"))
             if exc.status is not None and exc.status < 500 and fallback and fallback != url:
                 try:
-                    return self.client.download(str(fallback))
+                    return self.client.download(fallback)
                 except FetchError as second:
                     return second
             return exc
@@ -80,7 +110,7 @@ class FileSync:
     def _content(self, file: dict[str, Any], downloads: Downloads) -> tuple[bytes, str]:
         """(bytes, file name) from ``File.text`` or the finished download; FetchError when there is none."""
         file_id = str(file["id"])
-        if str(file.get("text") or "").strip():
+        if clean(file.get("text")):
             self.report.files_from_text += 1
             return str(file["text"]).encode("utf-8"), file_name_for(file, "text/plain")
         if file_id not in downloads:
@@ -91,60 +121,41 @@ class FileSync:
         self.report.files_downloaded += 1
         return got.data, file_name_for(file, got.content_type)
 
-    def documents(
-        self, file: dict[str, Any], parent: Inherited, doc_type: str | None, downloads: Downloads
-    ) -> Iterator[SourceDocument]:
-        """The file's document (none when unchanged or failed); recorded as done once the caller resumes."""
+    def text(self, file: dict[str, Any], parent_id: str, downloads: Downloads) -> FileText | None:
+        """The file's text for its parent's record, or None (no text, failed or skipped: recorded)."""
         file_id = str(file["id"])
-        self.tried.add(file_id)
-        if self.unchanged(file, parent.parent_id):
+        cached = self._cached(file, parent_id)
+        if cached is not False:
             self.report.files_unchanged += 1
-            return
-        saved = json.dumps({"file": file, "parent": asdict(parent), "doc_type": doc_type}, ensure_ascii=False)
-        checksum, modified = file_checksum(file), str(file.get("modified") or "")
+            return cached if isinstance(cached, FileText) else None
         try:
             data, name = self._content(file, downloads)
-            document = file_document(file, data, name, parent, doc_type, self.ctx)
-        except FetchError as exc:
-            permanent = "too large" in exc.reason
-            self._problem(file_id, parent, modified, checksum, saved, exc.reason, permanent)
-            return
+            return FileText(file_id, parse_bytes(data, name, file_id, self.ctx).pages)
+        except FetchError as exc:  # too large or 4xx: skipped until the file changes; else retried next run
+            client_error = exc.status is not None and 400 <= exc.status < 500 and exc.status != 429
+            self._problem(file, parent_id, exc.reason, permanent="too large" in exc.reason or client_error)
         except ParseError as exc:
-            self._problem(file_id, parent, modified, checksum, saved, exc.reason, permanent=True)
-            return
-        yield document
-        self.state.save_file(file_id, parent.parent_id, modified, checksum, "ok", "", document.document_id, saved)
+            self._problem(file, parent_id, exc.reason, permanent=True)
+        return None
 
-    def _problem(
-        self,
-        file_id: str,
-        parent: Inherited,
-        modified: str,
-        checksum: str,
-        saved: str,
-        reason: str,
-        permanent: bool,
-    ) -> None:
+    def done(self, file: dict[str, Any], parent_id: str, text: FileText | None, document_id: str) -> None:
+        """Record a file that is now in its parent's record (after the record is in the store)."""
+        known = self.state.file(str(file["id"]))
+        if text is None and known and known.status in ("failed", "skipped"):
+            return  # the problem recorded by ``text`` stays
+        saved = {"file": file, "pages": [[p.number, p.text] for p in text.pages] if text else []}
+        self.state.save_file(str(file["id"]), parent_id, str(file.get("modified") or ""), file_checksum(file),
+                             "ok", "", document_id, json.dumps(saved, ensure_ascii=False))
+
+    def _problem(self, file: dict[str, Any], parent_id: str, reason: str, permanent: bool) -> None:
         """Too large / unparsable files are skipped until they change; network failures are retried."""
+        file_id = str(file["id"])
         log.warning("file %s: %s", file_id, reason)
         (self.report.skipped_files if permanent else self.report.errors).append((file_id, reason))
-        self.state.save_file(
-            file_id,
-            parent.parent_id,
-            modified,
-            checksum,
-            "skipped" if permanent else "failed",
-            reason,
-            None,
-            saved,
-        )
+        self.state.save_file(file_id, parent_id, str(file.get("modified") or ""), file_checksum(file),
+                             "skipped" if permanent else "failed", reason, None,
+                             json.dumps({"file": file}, ensure_ascii=False))
 
-    def retry(self) -> Iterator[SourceDocument]:
-        """Files that failed in an earlier run and were not tried again in this one."""
-        for file_id, _parent_id, saved in self.state.retry_files():
-            if file_id in self.tried:
-                continue
-            record = json.loads(saved)
-            parent = Inherited(**record["parent"])
-            downloads = self.prefetch([record["file"]], parent.parent_id)
-            yield from self.documents(record["file"], parent, record["doc_type"], downloads)
+    def failed_parents(self) -> list[str]:
+        """Records with a file that failed transiently: the next run reads them again."""
+        return sorted({parent_id for _, parent_id, _ in self.state.retry_files()})

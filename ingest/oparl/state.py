@@ -145,6 +145,10 @@ class SyncState:
         ).fetchone()
         return FileState(*row) if row else None
 
+    def file_json(self, file_id: str) -> str | None:
+        row = self._db.execute("SELECT file_json FROM files WHERE file_id=?", (file_id,)).fetchone()
+        return str(row[0]) if row and row[0] is not None else None
+
     def save_file(
         self,
         file_id: str,

@@ -19,7 +19,7 @@ import pytest
 from assistant.embeddings import Embedder, build_embedder
 from assistant.service import Assistant
 from assistant.settings import Settings
-from ingest.oparl import SyncReport, sync
+from ingest.oparl.sync import SyncReport, sync
 
 ROOT = Path(__file__).resolve().parents[2]
 SYNC_ENV = {  # small timeouts so the slow file costs seconds, not minutes; 2 retries beat the flaky file
@@ -49,6 +49,9 @@ class CountingEmbedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.inner.embed_query(text)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self.inner.embed_queries(texts)
 
 
 @dataclass
@@ -134,9 +137,15 @@ def first_sync(
     settings = sync_settings(tmp_path_factory.mktemp("first-sync"))
     assistant = Assistant.from_settings(settings, embedder=embedder)
     before = embedder.texts
-    report = sync(oparl_server.system_url, assistant)
+    report = run_sync(oparl_server.system_url, assistant)
     return FirstSync(assistant, report, snapshot(assistant), embedder.texts - before, settings)
 
 
+def run_sync(url: str, assistant: Assistant) -> SyncReport:
+    """One sync into the assistant's index: the sync takes the indexer and the settings, not the facade."""
+    return sync(url, assistant.indexer, assistant.settings)
+
+
 def documents_by_source(assistant: Assistant) -> dict[str, dict[str, Any]]:
-    return {str(d["source"]).rsplit("/oparl/", 1)[-1]: d for d in assistant.documents()}
+    """Records by their OParl id (server address cut off); a record's chunks may cite its files."""
+    return {str(d["source_path"]).rsplit("/oparl/", 1)[-1]: d for d in assistant.documents()}

@@ -20,12 +20,12 @@ from pathlib import Path
 import pytest
 
 from assistant.service import Assistant
-from ingest.oparl import sync
 from tests.sync.conftest import (
     ROOT,
     CountingEmbedder,
     FirstSync,
     OParlServer,
+    run_sync,
     snapshot,
     sync_env,
     sync_settings,
@@ -87,5 +87,5 @@ def test_kill_9_at_three_points_then_rerun(
     assert after.chunk_ids == reference.chunk_ids
 
     calls = embedder.calls
-    report = sync(oparl_server.system_url, assistant)
+    report = run_sync(oparl_server.system_url, assistant)
     assert embedder.calls == calls and report.added == report.updated == 0
