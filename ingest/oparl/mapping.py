@@ -70,6 +70,7 @@ class MeetingInfo:
     date: str | None
     items: Mapping[str, AgendaEntry] = field(default_factory=dict)
     by_consultation: Mapping[str, AgendaEntry] = field(default_factory=dict)
+    by_name: Mapping[str, AgendaEntry] = field(default_factory=dict)  # when the links are missing
 
 
 def _none(_: str) -> Any:
@@ -200,13 +201,18 @@ def _role(consultation: dict[str, Any]) -> list[str]:
     return words
 
 
-def consultation_line(consultation: dict[str, Any], context: Context) -> tuple[str, str | None, bool | None]:
-    """(German sentence, committee, agenda item public flag) of one consultation of a paper."""
+def consultation_line(consultation: dict[str, Any], context: Context,
+                      paper_name: str | None = None) -> tuple[str, str | None, bool | None]:
+    """(German sentence, committee, agenda item public flag) of one consultation of a paper.
+
+    The agenda item is found by the consultation's ``agendaItem``, else by the item's ``consultation``,
+    else (Nordstemmen links items to other consultation ids) by the item named like the paper."""
     info = context.meeting(clean(consultation.get("meeting")) or "")
     entry = None
     if info:
-        entry = info.items.get(clean(consultation.get("agendaItem")) or "") or info.by_consultation.get(
-            clean(consultation.get("id")) or "")
+        entry = (info.items.get(clean(consultation.get("agendaItem")) or "")
+                 or info.by_consultation.get(clean(consultation.get("id")) or "")
+                 or info.by_name.get((paper_name or "").lower()))
     names = [context.organization(str(o)) for o in consultation.get("organization") or [] if isinstance(o, str)]
     committee = ", ".join(n for n in names if n) or (info.committee if info else None)
     head = [committee or "Gremium nicht angegeben"]
@@ -243,7 +249,7 @@ def paper_record(paper: dict[str, Any], *, source: str, source_path: str, docume
 
     lines, committees, item_flags = [], [], []
     for consultation in as_dicts(paper.get("consultation")):
-        line, committee, item_public = consultation_line(consultation, context)
+        line, committee, item_public = consultation_line(consultation, context, title)
         lines.append(line)
         committees.append(committee)
         item_flags.append(item_public)
@@ -291,7 +297,8 @@ def meeting_info(meeting: dict[str, Any], context: Context) -> MeetingInfo:
     return MeetingInfo(
         committee_of(meeting, context)[0], iso_date(meeting.get("start") or meeting.get("end")),
         {str(clean(i.get("id"))): agenda_entry(i) for i in items if clean(i.get("id"))},
-        {str(clean(i.get("consultation"))): agenda_entry(i) for i in items if isinstance(i.get("consultation"), str)})
+        {str(clean(i.get("consultation"))): agenda_entry(i) for i in items if isinstance(i.get("consultation"), str)},
+        {(name_of(i) or "").lower(): agenda_entry(i) for i in items if name_of(i)})
 
 
 def _agenda_section(item: dict[str, Any]) -> Section:
