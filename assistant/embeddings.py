@@ -40,6 +40,8 @@ class Embedder(Protocol):
 
     def embed_query(self, text: str) -> np.ndarray: ...
 
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
 
 def _normalise(vectors: np.ndarray) -> np.ndarray:
     vectors = np.asarray(vectors, dtype=np.float32)
@@ -89,10 +91,14 @@ class SentenceTransformerEmbedder:
         return _normalise(vectors)
 
     def embed_query(self, text: str) -> np.ndarray:
-        prefixed = f"query: {text}" if self._prefixes else text
-        vector = self._model.encode([prefixed], normalize_embeddings=True, show_progress_bar=False,
-                                    convert_to_numpy=True)
-        return _normalise(vector)[0]
+        return self.embed_queries([text])[0]
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Several queries in one batch (an English question and its German expansion)."""
+        prefixed = [f"query: {t}" for t in texts] if self._prefixes else list(texts)
+        vectors = self._model.encode(prefixed, normalize_embeddings=True, show_progress_bar=False,
+                                     convert_to_numpy=True)
+        return _normalise(vectors)
 
 
 class BundledE5Embedder:
@@ -118,6 +124,10 @@ class BundledE5Embedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return _normalise(self._model.query(text))
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Several queries in one batch (an English question and its German expansion)."""
+        return _normalise(np.atleast_2d(self._model.query(list(texts))))
 
 
 def _hub_model_cached(model: str) -> bool:

@@ -14,12 +14,11 @@ from typing import Literal
 
 import numpy as np
 
-from assistant.answer_types import expected_answer_types, expected_sections, in_expected_section, matches_answer_type
+from assistant.answer_types import in_expected_section, matches_answer_type
 from assistant.embeddings import Embedder
-from assistant.glossary import council_terms, expand_query
-from assistant.language import detect_language
 from assistant.lexical import LexicalIndex
 from assistant.models import Chunk, Hit, SearchFilters
+from assistant.query import QueryAnalysis, analyse
 from assistant.settings import Settings
 from assistant.store import ChunkStore
 
@@ -71,27 +70,27 @@ class HybridRetriever:
         self.embedder = embedder
         self.config = config
 
-    def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None,
+    def search(self, query: str | QueryAnalysis, k: int | None = None, filters: SearchFilters | None = None,
                mode: Mode | None = None, language: str | None = None) -> list[Hit]:
+        """The ``k`` best passages for a query (a string is analysed here; the service passes its analysis)."""
         cfg = self.config
+        analysis = query if isinstance(query, QueryAnalysis) else analyse(
+            query, language=language, translate=cfg.query_translation)
         k = k or cfg.top_k
         mode = mode or cfg.mode
         if mode not in MODES:
             raise ValueError(f"unknown retrieval mode {mode!r}; use one of {', '.join(MODES)}")
         filters = filters or SearchFilters()
-        language = language or detect_language(query)
-        # the glossary terms once per query: EN->DE for English (second dense query and BM25), section
-        # vocabulary for German (BM25 only)
-        terms = council_terms(query, language) if cfg.query_translation else ""
         n = max(cfg.candidate_k, k)
 
         chunks: dict[str, Chunk] = {}
         similarity: dict[str, float] = {}
         lists: list[_Ranked] = []
         if mode in ("dense", "hybrid"):
-            queries = [query] + ([expand_query(query, terms)] if language == "en" and terms else [])
-            for i, text in enumerate(queries):
-                matches = self.store.query(self.embedder.embed_query(text), n, filters)
+            texts = analysis.dense_queries
+            vectors = self.embedder.embed_queries(texts) if len(texts) > 1 else [self.embedder.embed_query(texts[0])]
+            for i, vector in enumerate(vectors):
+                matches = self.store.query(vector, n, filters)
                 for m in matches:
                     chunks[m.chunk.chunk_id] = m.chunk
                     similarity[m.chunk.chunk_id] = max(similarity.get(m.chunk.chunk_id, -1.0), m.similarity)
@@ -100,9 +99,9 @@ class HybridRetriever:
                                      tuple(m.similarity for m in matches)))
         if mode in ("lexical", "hybrid"):
             weight = 1.0 if mode == "lexical" else (
-                cfg.lexical_weight_en if language == "en" else cfg.lexical_weight_de)
+                cfg.lexical_weight_en if analysis.language == "en" else cfg.lexical_weight_de)
             if weight > 0:
-                matches_l = self.lexical.search(query, n, filters, extra_terms=terms)
+                matches_l = self.lexical.search(analysis.text, n, filters, extra_terms=analysis.terms)
                 missing = [m.chunk_id for m in matches_l if m.chunk_id not in chunks]
                 chunks.update(self.store.get_chunks(missing, filters))
                 kept = [m for m in matches_l if m.chunk_id in chunks]  # the store query re-applies filters
@@ -111,14 +110,14 @@ class HybridRetriever:
         hybrid = mode == "hybrid"
         fused = self._fuse(lists, chunks, similarity, max(k, n) if hybrid else k)
         if hybrid:
-            fused = self._apply_priors(fused, query, terms)
+            fused = self._apply_priors(fused, analysis)
         return fused[:k]
 
-    def _apply_priors(self, hits: list[Hit], query: str, terms: str) -> list[Hit]:
+    def _apply_priors(self, hits: list[Hit], analysis: QueryAnalysis) -> list[Hit]:
         """Answer-type and section priors on the fused list (hybrid mode): the passage that states the sum or
         the vote the question asks for, or sits under the heading its vocabulary names, moves up."""
-        types = expected_answer_types(query) if self.config.answer_type_boost > 0 else ()
-        headings = expected_sections(terms) if self.config.section_boost > 0 else ()
+        types = analysis.answer_types if self.config.answer_type_boost > 0 else ()
+        headings = analysis.headings if self.config.section_boost > 0 else ()
         if not types and not headings:
             return hits
         rescored = []

@@ -19,7 +19,9 @@ from assistant.generation.base import AnswerStream, open_stream
 from assistant.generation.factory import QueryRewriter, build_generator, build_rewriter
 from assistant.language import detect_language
 from assistant.lexical import LexicalIndex
+from assistant.lexical_sync import refresh_if_stale
 from assistant.models import Answer, Hit, IngestReport, SearchFilters, SourceDocument
+from assistant.query import QueryAnalysis, analyse
 from assistant.retrieval import HybridRetriever, Mode, RetrievalConfig
 from assistant.settings import Settings
 from assistant.store import ChunkStore, make_client
@@ -62,7 +64,7 @@ class Assistant:
         lexical = LexicalIndex(settings.lexical_dir / settings.collection)
         lexical.load()
         assistant = cls(settings, store, embedder, lexical, generator, rewriter)
-        assistant.indexer.refresh_lexical()
+        refresh_if_stale(store, lexical)
         return assistant
 
     # -- ingestion -------------------------------------------------------------------------------------
@@ -78,13 +80,17 @@ class Assistant:
 
     # -- search and answers ---------------------------------------------------------------------------------
     def _fresh(self) -> None:
-        """Pick up writes of other processes (a sync job, another worker)."""
-        self.indexer.refresh_lexical()
+        """Pick up writes of other processes (a sync job, another worker): one cheap generation check."""
+        refresh_if_stale(self.store, self.lexical)
 
-    def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None,
+    def analyse(self, text: str, language: str | None = None) -> QueryAnalysis:
+        return analyse(text, language=language, translate=self.settings.query_translation)
+
+    def search(self, query: str | QueryAnalysis, k: int | None = None, filters: SearchFilters | None = None,
                mode: Mode | None = None) -> list[Hit]:
         self._fresh()
-        return self.retriever.search(query, k=k, filters=filters, mode=mode)
+        analysis = query if isinstance(query, QueryAnalysis) else self.analyse(query)
+        return self.retriever.search(analysis, k=k, filters=filters, mode=mode)
 
     def retrieve(self, question: str, filters: SearchFilters | None = None,
                  history: Sequence[ChatTurn] = (), mode: Mode | None = None) -> tuple[str, str, list[Hit]]:
@@ -94,12 +100,13 @@ class Assistant:
 
     def _retrieve(self, question: str, filters: SearchFilters | None, history: Sequence[ChatTurn],
                   mode: Mode | None) -> tuple[str, StandaloneQuery, list[Hit]]:
-        language = detect_language(question)
+        language = detect_language(question)  # the asker's language: answers are framed in it
         query = self.rewriter(question, history)
+        analysis = self.analyse(query.text, language)  # once: retrieval and priors use it
         k = max(self.settings.top_k, 5)
-        hits = self.search(query.text, k=k, filters=self._scope(filters, query.document_ids), mode=mode)
+        hits = self.search(analysis, k=k, filters=self._scope(filters, query.document_ids), mode=mode)
         if query.document_ids and not hits:
-            hits = self.search(query.text, k=k, filters=filters, mode=mode)
+            hits = self.search(analysis, k=k, filters=filters, mode=mode)
         return language, query, hits
 
     def _names_unknown(self, question: str, language: str, query: StandaloneQuery,

@@ -8,6 +8,7 @@ file embeds nothing; a run cut off mid-way is completed by the next run, with no
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +19,8 @@ from tqdm import tqdm
 from assistant.embeddings import Embedder
 from assistant.errors import ParseError
 from assistant.lexical import LexicalIndex
-from assistant.models import Chunk, IngestReport, SearchFilters, SkippedFile, SourceDocument
+from assistant.lexical_sync import bring_up_to_date
+from assistant.models import Chunk, IngestReport, SkippedFile, SourceDocument
 from assistant.store import ChunkStore
 from ingest.chunking import chunk_document
 from ingest.oparl.folder import plan_folder
@@ -101,7 +103,8 @@ class Indexer:
         files, skipped = discover_files(paths)
         tally = _Tally(skipped=list(skipped))
         oparl = plan_folder(files, self.parse_context)  # OParl records joined with the file texts they claim
-        bar = tqdm(files, desc="ingest", unit="file", disable=not progress)
+        # a bar only on a terminal: piped or logged output gets no carriage-return line (the report lists skips)
+        bar = tqdm(files, desc="ingest", unit="file", disable=not progress or not sys.stderr.isatty())
         try:
             for i, path in enumerate(bar):
                 bar.set_postfix_str(path.name[:40])
@@ -113,7 +116,7 @@ class Indexer:
                 try:
                     document = oparl.record(path) or parse_file(path, self.parse_context)
                 except ParseError as exc:
-                    log.warning("skipped %s", exc)
+                    log.info("skipped %s", exc)  # reported once, in the IngestReport
                     tally.skipped.append(SkippedFile(str(path), exc.reason))
                     continue
                 except Exception as exc:  # noqa: BLE001 - one bad file never stops the run
@@ -157,20 +160,8 @@ class Indexer:
         return removed
 
     def refresh_lexical(self, *, force: bool = False, changed: Collection[str] = ()) -> None:
-        """Bring the lexical index up to the store when forced or behind the store's generation: an update
-        that analyses only the chunks added since (``changed``: ids whose metadata was rewritten), or a full
-        build when the index is missing."""
-        generation = self.store.generation
-        if not force and self.lexical.reload_if_current(generation, self.store.count()):
-            return  # current already, or another process saved the current index: nothing to analyse
-        if self.lexical.update(self.store.chunk_ids(), self._fetch_chunks, generation, changed):
-            return
-        chunks = list(self.store.iter_chunks())
-        log.info("building lexical index over %d chunks", len(chunks))
-        self.lexical.build(chunks, generation)
-
-    def _fetch_chunks(self, chunk_ids: Sequence[str]) -> list[Chunk]:
-        return list(self.store.get_chunks(chunk_ids, SearchFilters(public_only=False)).values())
+        """Bring the lexical index up to the store (see ``assistant.lexical_sync``)."""
+        bring_up_to_date(self.store, self.lexical, force=force, changed=changed)
 
     # -- one document ----------------------------------------------------------------------------------
     def chunk(self, document: SourceDocument) -> list[Chunk]:

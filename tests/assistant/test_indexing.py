@@ -33,6 +33,9 @@ class CountingEmbedder:
     def embed_query(self, text):  # noqa: ANN001, ANN201
         return self.inner.embed_query(text)
 
+    def embed_queries(self, texts):  # noqa: ANN001, ANN201
+        return self.inner.embed_queries(texts)
+
 
 def test_reingesting_the_same_folder_adds_nothing_and_embeds_nothing(writable_backend: IndexRef,
                                                                      core_corpus: Path) -> None:
