@@ -3,19 +3,15 @@
 "How much does it cost?" is answered by a passage that states a sum of money, "How was it voted?" by one that
 gives the vote ("25 Ja, 16 Nein", "einstimmig"). Within the right document, hybrid retrieval often ranks a
 passage that talks about the topic above the one that holds the figure; a small multiplicative boost for
-passages of the expected answer type moves the figure up (dev R@5 EN 84.6 -> 89.7, DE 92.3 -> 94.9; second
-question set EN unchanged, DE 88.6 -> 91.4). A why-question asks for a reason, so it gets no boost even when
-it mentions costs or a vote ("Warum wurde abgestimmt ...", "why are tickets getting more expensive").
-"Which group / Welche Fraktion ...?" is answered by a passage that names a party (a motion's signature
-"gezeichnet: FDP Fraktion ..."): dev R@5 DE 94.9 -> 97.4, second set unchanged. "Wer / who ...?" by one
-that names someone ("Herr Borrmann", "Olaf Humke (Gemeindedirektor)", "Vorsitz: ...", "Betreiber: Die
-Lebenshilfe"): dev R@5 DE 97.4 -> 100, second set EN 82.9 -> 85.7. "Wo / where ...?" by one with an address
-("Steigerwaldallee 19", "in der Steudacher Straße", "Sitzungsort:"); it moves no question's retrieval rank
-but lets the answerer quote the venue (answer_contains +2 questions).
+passages of the expected answer type moves the figure up. A why-question asks for a reason, so it gets no boost
+even when it mentions costs or a vote ("Warum wurde abgestimmt ...", "why are tickets getting more expensive").
+"Which group / Welche Fraktion ...?" is answered by a passage that names a party (a motion's signature),
+"Wer / who ...?" by one that names someone ("Herr X", "Name (Gemeindedirektor)", "Vorsitz: ..."), "Wo / where
+...?" by one with an address or a venue ("Sitzungsort:").
 
 A second, smaller prior prefers passages under the section heading the question's council vocabulary names
-("revenue" -> *Finanzielle Auswirkungen*), where council forms state the figure (dev EN R@5 89.7 -> 92.3,
-second set unchanged at R@5).
+("revenue" -> *Finanzielle Auswirkungen*), where council forms state the figure. Measured effects are kept in
+``eval/results`` and the README, not here.
 """
 
 from __future__ import annotations
