@@ -38,6 +38,44 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Consultation:
+    """One step of a matter: a body dealt with it at a meeting (OParl Consultation + its agenda item).
+
+    ``role`` is 'vorberatend', 'entscheidend' or 'zur Kenntnisnahme' when known; ``resolution`` is the agenda
+    item's resolution text; ``public`` the agenda item's public flag (None when unknown)."""
+
+    body: str | None
+    date: str | None = None  # ISO date of the meeting
+    agenda_number: str | None = None
+    role: str | None = None
+    result: str | None = None
+    resolution: str | None = None
+    meeting_id: str | None = None
+    agenda_item_id: str | None = None
+    public: bool | None = None
+
+
+@dataclass(frozen=True)
+class PaperLink:
+    """An OParl link of a paper to another paper: 'superordinated', 'subordinated' or 'related'."""
+
+    relation: str
+    target: str  # the other paper's OParl id
+
+
+@dataclass(frozen=True)
+class MatterFacts:
+    """What a structured source knows about a record's matter beyond its text (kept beside the index)."""
+
+    oparl_id: str | None = None
+    kind: str = "paper"  # 'paper' or 'meeting'
+    paper_type: str | None = None
+    files: tuple[str, ...] = ()
+    consultations: tuple[Consultation, ...] = ()
+    links: tuple[PaperLink, ...] = ()
+
+
+@dataclass(frozen=True)
 class SourceDocument:
     """A parsed council record with its metadata.
 
@@ -62,6 +100,7 @@ class SourceDocument:
     language: str = "de"
     sections: tuple[Section, ...] | None = None
     warnings: tuple[str, ...] = ()
+    matter: MatterFacts | None = None  # consultations and links of an OParl record (not part of the text)
 
     @property
     def text(self) -> str:
@@ -171,6 +210,11 @@ class Answer:
     dropped_sentences: tuple[str, ...] = ()
     fallback: bool = False
     search_query: str | None = None
+    as_of: str | None = None  # date of the newest record cited
+    newer: tuple[Citation, ...] = ()  # newer records of the same matter (also among ``citations``)
+    verified_on: str | None = None  # staff checked this answer on that date (and nothing cited changed)
+    verification_outdated: str | None = None  # date of a staff check that no longer holds
+    next_step: str | None = None  # where to ask when the records do not answer (refusals)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -182,6 +226,11 @@ class Answer:
             "generator": self.generator,
             "dropped_sentences": list(self.dropped_sentences),
             "fallback": self.fallback,
+            "as_of": self.as_of,
+            "newer": [c.to_json() for c in self.newer],
+            "verified": {"by_staff": True, "on": self.verified_on} if self.verified_on else None,
+            "verification_outdated": self.verification_outdated,
+            "next_step": self.next_step,
         }
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from assistant.models import Page, Section, SourceDocument
+from assistant.models import Consultation, MatterFacts, Page, PaperLink, Section, SourceDocument
 from ingest.oparl.reading import as_dicts, clean, german_date, iso_date, name_of
 
 MAX_PART_CHARS = 120
@@ -60,6 +60,7 @@ class AgendaEntry:
     name: str | None
     result: str | None
     public: bool | None
+    resolution: str | None = None
 
 
 @dataclass(frozen=True)
@@ -201,18 +202,53 @@ def _role(consultation: dict[str, Any]) -> list[str]:
     return words
 
 
-def consultation_line(consultation: dict[str, Any], context: Context,
-                      paper_name: str | None = None) -> tuple[str, str | None, bool | None]:
-    """(German sentence, committee, agenda item public flag) of one consultation of a paper.
-
-    The agenda item is found by the consultation's ``agendaItem``, else by the item's ``consultation``,
-    else (Nordstemmen links items to other consultation ids) by the item named like the paper."""
+def _agenda_of(consultation: dict[str, Any], context: Context,
+               paper_name: str | None) -> tuple[MeetingInfo | None, AgendaEntry | None]:
     info = context.meeting(clean(consultation.get("meeting")) or "")
     entry = None
     if info:
         entry = (info.items.get(clean(consultation.get("agendaItem")) or "")
                  or info.by_consultation.get(clean(consultation.get("id")) or "")
                  or info.by_name.get((paper_name or "").lower()))
+    return info, entry
+
+
+def consultation_facts(consultation: dict[str, Any], context: Context, committee: str | None,
+                       paper_name: str | None = None) -> Consultation:
+    """The structured form of what ``consultation_line`` writes (kept beside the index for timelines)."""
+    info, entry = _agenda_of(consultation, context, paper_name)
+    roles = _role(consultation)
+    return Consultation(
+        body=committee, date=info.date if info else None, agenda_number=entry.number if entry else None,
+        role=roles[0] if roles else None,
+        result=(entry.result if entry else None) or clean(consultation.get("result")),
+        resolution=entry.resolution if entry else None, meeting_id=clean(consultation.get("meeting")),
+        agenda_item_id=clean(consultation.get("agendaItem")), public=entry.public if entry else None)
+
+
+_LINKS = (("superordinatedPaper", "superordinated"), ("subordinatedPaper", "subordinated"),
+          ("relatedPaper", "related"))
+
+
+def paper_links(paper: dict[str, Any]) -> tuple[PaperLink, ...]:
+    """The paper's OParl links to other papers (ids, or objects with an id)."""
+    out: list[PaperLink] = []
+    for key, relation in _LINKS:
+        values = paper.get(key)
+        for value in values if isinstance(values, list) else [values]:
+            target = clean(value.get("id")) if isinstance(value, dict) else clean(value)
+            if isinstance(target, str) and target and PaperLink(relation, target) not in out:
+                out.append(PaperLink(relation, target))
+    return tuple(out)
+
+
+def consultation_line(consultation: dict[str, Any], context: Context,
+                      paper_name: str | None = None) -> tuple[str, str | None, bool | None]:
+    """(German sentence, committee, agenda item public flag) of one consultation of a paper.
+
+    The agenda item is found by the consultation's ``agendaItem``, else by the item's ``consultation``,
+    else (Nordstemmen links items to other consultation ids) by the item named like the paper."""
+    info, entry = _agenda_of(consultation, context, paper_name)
     names = [context.organization(str(o)) for o in consultation.get("organization") or [] if isinstance(o, str)]
     committee = ", ".join(n for n in names if n) or (info.committee if info else None)
     head = [committee or "Gremium nicht angegeben"]
@@ -247,12 +283,13 @@ def paper_record(paper: dict[str, Any], *, source: str, source_path: str, docume
         head.append("Dokumente: " + "; ".join(name_of(f) or "Datei" for f, _ in files))
     sections = [Section(heading=title, path=(title,), text="\n".join(head))]
 
-    lines, committees, item_flags = [], [], []
+    lines, committees, item_flags, steps = [], [], [], []
     for consultation in as_dicts(paper.get("consultation")):
         line, committee, item_public = consultation_line(consultation, context, title)
         lines.append(line)
         committees.append(committee)
         item_flags.append(item_public)
+        steps.append(consultation_facts(consultation, context, committee, title))
     if lines:
         intro = f"Beratungsfolge der Vorlage {reference or ''} „{title}“ – beraten in:".replace("  ", " ")
         sections.append(Section(heading="Beratungsfolge", path=("Beratungsfolge",), text="\n".join([intro, *lines])))
@@ -272,9 +309,13 @@ def paper_record(paper: dict[str, Any], *, source: str, source_path: str, docume
     else:
         public = context.default_public
     body = next((c for c in committees if c), None) or context.body_name
-    return _record(source=source, source_path=source_path, document_id=document_id, title=title,
-                   sections=sections, reference=reference, document_type=document_type_of(paper_type), date=date,
-                   body=body, public=public)
+    record = _record(source=source, source_path=source_path, document_id=document_id, title=title,
+                     sections=sections, reference=reference, document_type=document_type_of(paper_type), date=date,
+                     body=body, public=public)
+    facts = MatterFacts(oparl_id=clean(paper.get("id")), kind="paper", paper_type=paper_type,
+                        files=tuple(name_of(f) or "Datei" for f, _ in files), consultations=tuple(steps),
+                        links=paper_links(paper))
+    return replace(record, matter=facts)
 
 
 def committee_of(meeting: dict[str, Any], context: Context) -> tuple[str | None, str | None]:
@@ -289,7 +330,7 @@ def committee_of(meeting: dict[str, Any], context: Context) -> tuple[str | None,
 def agenda_entry(item: dict[str, Any]) -> AgendaEntry:
     public = item.get("public")
     return AgendaEntry(clean(item.get("number")), name_of(item), clean(item.get("result")),
-                       public if isinstance(public, bool) else None)
+                       public if isinstance(public, bool) else None, clean(item.get("resolutionText")))
 
 
 def meeting_info(meeting: dict[str, Any], context: Context) -> MeetingInfo:
@@ -358,7 +399,9 @@ def meeting_record(meeting: dict[str, Any], *, source: str, source_path: str, do
             top = agenda[id(item)]
             sections += part_sections(part, text, prefix=(top.heading,), public=top.public)
     public = False if meeting.get("public") is False else context.default_public
-    return _record(source=source, source_path=source_path, document_id=document_id, title=title,
-                   sections=sections, reference=None, document_type="Sitzung",
-                   date=iso_date(meeting.get("start") or meeting.get("end")),
-                   body=committee_of(meeting, context)[0] or context.body_name, public=public)
+    record = _record(source=source, source_path=source_path, document_id=document_id, title=title,
+                     sections=sections, reference=None, document_type="Sitzung",
+                     date=iso_date(meeting.get("start") or meeting.get("end")),
+                     body=committee_of(meeting, context)[0] or context.body_name, public=public)
+    return replace(record, matter=MatterFacts(oparl_id=clean(meeting.get("id")), kind="meeting",
+                                              files=tuple(name_of(f) or "Datei" for f in own)))
