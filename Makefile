@@ -4,6 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 RATSINFO := $(VENV)/bin/ratsinfo
 SAMPLES ?= samples/corpus
+VALIDATION ?= ../shared/validation
 PORT ?= 8501
 export HF_HUB_OFFLINE ?= 1
 export TOKENIZERS_PARALLELISM ?= false
@@ -49,6 +50,12 @@ eval: install
 	# a second question set, written without looking at the retrieval code (eval/data/EXTRA.md)
 	RATSINFO_DATA_DIR=data/eval $(RATSINFO) eval --qa eval/data/extra.jsonl --modes dense,lexical,hybrid \
 		--json eval/results/extra.json
+	# held-out records of the same councils (../shared/validation), questions written before any output was seen
+	if [ -d "$(VALIDATION)" ]; then \
+		RATSINFO_DATA_DIR=data/eval-validation $(RATSINFO) ingest $(VALIDATION) --json > /dev/null && \
+		RATSINFO_DATA_DIR=data/eval-validation $(RATSINFO) eval --qa eval/data/validation.jsonl \
+			--modes dense,lexical,hybrid --json eval/results/validation.json; \
+	else echo "no $(VALIDATION): validation set skipped"; fi
 
 # recall@5 regression check on a subset (CI): ingest the text records, compare with the committed baseline
 CI_DATA ?= data/ci
@@ -77,4 +84,4 @@ bench-scale: install
 	RATSINFO_EMBEDDING_THREADS=1 nice -n 15 $(RATSINFO) bench-scale --corpus $(SAMPLES) --out eval/results/bench_scale $(BENCH_SCALE_ARGS)
 
 clean:
-	rm -rf data/eval eval/reports test-artifacts
+	rm -rf data/eval data/eval-validation eval/reports test-artifacts

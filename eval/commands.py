@@ -56,6 +56,23 @@ RECORDED_SETTINGS = (
 )
 
 
+def _with_overrides(settings: Any, overrides: tuple[str, ...]) -> Any:
+    """The settings with ``NAME=VALUE`` overrides, validated like the environment's values."""
+    if not overrides:
+        return settings
+    values: dict[str, Any] = settings.model_dump()
+    for item in overrides:
+        name, sep, value = item.partition("=")
+        name = name.strip().lower().removeprefix("ratsinfo_")
+        if not sep or name not in type(settings).model_fields:
+            raise ConfigurationError(f"--set {item!r}: expected NAME=VALUE with a setting name")
+        values[name] = value.strip()
+    try:
+        return type(settings).model_validate(values)
+    except ValueError as exc:
+        raise ConfigurationError(f"--set: {exc}") from None
+
+
 def _recorded_settings(settings) -> dict[str, object]:
     return {name: getattr(settings, name) for name in RECORDED_SETTINGS if hasattr(settings, name)}
 
@@ -136,6 +153,9 @@ def _summary(result: EvalResult) -> str:
 )
 @click.option("--limit", type=click.IntRange(1), help="Only the first N questions.")
 @click.option("--ids", default="", help="Only these question ids, comma separated.")
+@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
+              help="Override a setting for this run only (repeatable), e.g. --set answer_type_boost=0: ablations "
+                   "of retrieval and answer settings without re-ingesting.")
 @click.pass_context
 @domain_errors
 def eval_command(
@@ -152,11 +172,12 @@ def eval_command(
     max_drop: float,
     limit: int | None,
     ids: str,
+    overrides: tuple[str, ...],
 ) -> None:
     """Score retrieval and answers on a question set over the current index."""
     from assistant.service import Assistant
 
-    settings = settings_from(ctx)  # the one the `ratsinfo` group built (honours --data-dir)
+    settings = _with_overrides(settings_from(ctx), overrides)  # the group's settings (honours --data-dir)
     questions = select(load_questions(qa_file), _split(ids), limit)
     assistant = Assistant.from_settings(settings)
     if not assistant.store.count():
