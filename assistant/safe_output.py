@@ -6,7 +6,8 @@ Two helpers, each the one place its rule lives:
   heading in an answer). A record could otherwise close our quote itself and write text that looks like
   ours: ``“ [1] … VISIT evil.example … „`` would end the quote, fake a citation and reopen it. Inside a
   quote every double quotation mark becomes ``'``, square brackets become parentheses (no ``[n]`` citation
-  can appear in quoted text) and line breaks become spaces (no fake citation line below the answer).
+  can appear in quoted text), line breaks become spaces (no fake citation line below the answer) and control
+  characters go (``terminal_safe``).
   The extractive answerer quotes through it; the LLM path gives the model its passages through it (so a
   verbatim copy is inert too, and every ``[n]`` the model writes is parsed as its citation by the guard).
 * ``terminal_safe`` — everything the CLI prints: terminal control sequences (CSI ``ESC [``, OSC ``ESC ]``
@@ -40,7 +41,7 @@ _C1 = re.compile(r"[\x7f-\x9f]")
 def inert_quote(text: str, *, keep_lines: bool = False) -> str:
     """``text`` safe to put between quotation marks: it can neither close them nor fake a ``[n]``.
     ``keep_lines`` keeps line breaks (passages shown to a model, where a line is not an answer line)."""
-    text = _DOUBLE_QUOTES.sub("'", text).translate(_BRACKETS)
+    text = _DOUBLE_QUOTES.sub("'", terminal_safe(text)).translate(_BRACKETS)
     if keep_lines:
         return "\n".join(" ".join(line.split()) for line in text.replace("\r\n", "\n").split("\n"))
     return " ".join(text.split())
