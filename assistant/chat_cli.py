@@ -8,17 +8,15 @@ terminal escape sequences from a record). ``/new`` starts a fresh conversation, 
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from typing import Any
 
 import click
 
+from assistant.cli_support import domain_errors, settings_from
 from assistant.conversation import ChatTurn
-from assistant.errors import RatsinfoError
 from assistant.models import Answer, Citation, SearchFilters
-from assistant.safe_output import echo, terminal_safe
-from assistant.settings import Settings
+from assistant.safe_output import terminal_safe
 
 _EXIT = {"/exit", "/quit", "/q", "exit", "quit"}
 _HELP = ("Fragen Sie los. /new: neues Gespräch, /exit: beenden. "
@@ -98,19 +96,16 @@ def run_chat(session: ChatSession, read: Callable[[], str], write: Callable[...,
 @click.option("--stream/--no-stream", default=True, help="Show the answer as the model writes it.")
 @click.option("--include-nonpublic", is_flag=True, help="Staff only: include non-public records.")
 @click.pass_context
+@domain_errors
 def chat_command(ctx: click.Context, stream: bool, include_nonpublic: bool) -> None:
     """Chat with the records in the terminal: follow-up questions, streamed and cited answers."""
-    try:
-        assistant = ctx.obj.get("assistant") if ctx.obj else None
-        if assistant is None:
-            from assistant.generation import build_generator
-            from assistant.service import Assistant
+    assistant = ctx.find_root().obj.get("assistant") if ctx.find_root().obj else None
+    if assistant is None:
+        from assistant.generation import build_generator
+        from assistant.service import Assistant
 
-            settings: Settings = ctx.obj["settings"] if ctx.obj and "settings" in ctx.obj else Settings()
-            assistant = Assistant.from_settings(settings, generator=build_generator(settings))
-        session = ChatSession(assistant, filters=SearchFilters(public_only=not include_nonpublic))
-        run_chat(session, lambda: click.prompt("\n›", prompt_suffix=" ", default="", show_default=False),
-                 click.echo, stream=stream)  # record text is made terminal_safe before it is styled
-    except RatsinfoError as exc:
-        echo(f"error: {exc}", err=True)
-        sys.exit(1)
+        settings = settings_from(ctx)  # the one the `ratsinfo` group built (honours --data-dir)
+        assistant = Assistant.from_settings(settings, generator=build_generator(settings))
+    session = ChatSession(assistant, filters=SearchFilters(public_only=not include_nonpublic))
+    run_chat(session, lambda: click.prompt("\n›", prompt_suffix=" ", default="", show_default=False),
+             click.echo, stream=stream)  # record text is made terminal_safe before it is styled

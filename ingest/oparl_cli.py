@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from assistant.errors import RatsinfoError
+from assistant.cli_support import domain_errors, settings_from
 from assistant.settings import Settings
 
 
@@ -21,19 +21,15 @@ from assistant.settings import Settings
 @click.option("--full", is_flag=True, help="Ignore the stored modified_since watermark and walk every list.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_context
+@domain_errors
 def sync_command(ctx: click.Context, url: str, full: bool, as_json: bool) -> None:
     """Sync an OParl System or Body URL: papers, meetings, files; later runs fetch only what changed."""
     from assistant.service import Assistant
     from ingest.oparl.sync import sync
 
-    obj = ctx.obj if isinstance(ctx.obj, dict) else {}
-    settings: Settings = obj.get("settings") or Settings()
-    try:
-        assistant = obj.get("assistant") or Assistant.from_settings(settings)
-        report = sync(url, assistant.indexer, assistant.settings, progress=not as_json, full=full)
-    except RatsinfoError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
+    settings = settings_from(ctx)  # the one the `ratsinfo` group built (honours --data-dir)
+    assistant = ctx.find_root().obj.get("assistant") or Assistant.from_settings(settings)
+    report = sync(url, assistant.indexer, assistant.settings, progress=not as_json, full=full)
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
