@@ -13,6 +13,7 @@ import sys
 import click
 
 from assistant.cli_support import domain_errors, settings_from
+from assistant.safe_output import echo
 from assistant.settings import Settings
 
 
@@ -31,10 +32,10 @@ def sync_command(ctx: click.Context, url: str, full: bool, as_json: bool) -> Non
     assistant = ctx.find_root().obj.get("assistant") or Assistant.from_settings(settings)
     report = sync(url, assistant.indexer, assistant.settings, progress=not as_json, full=full)
     if as_json:
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
         ingest = report.ingest
-        click.echo(
+        echo(
             f"objects: {report.objects} ({report.added} new, {report.updated} updated, "
             f"{report.unchanged} unchanged, {report.deleted} deleted); files: {report.files} read, "
             f"{report.files_unchanged} unchanged; chunks: {ingest.chunks_embedded if ingest else 0} "
@@ -42,9 +43,9 @@ def sync_command(ctx: click.Context, url: str, full: bool, as_json: bool) -> Non
             f"{report.requests} requests in {report.seconds:.1f}s"
         )
         for file_id, reason in report.skipped_files:
-            click.echo(f"skipped: {file_id}: {reason}")
+            echo(f"skipped: {file_id}: {reason}")
         for object_id, reason in report.errors:
-            click.echo(f"error: {object_id}: {reason}")
+            echo(f"error: {object_id}: {reason}")
     if not report.complete:
         sys.exit(2)  # lists were cut short: the watermark did not move, the next run picks up the rest
 
