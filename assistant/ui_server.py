@@ -21,6 +21,7 @@ import webbrowser
 from pathlib import Path
 from types import FrameType
 
+from assistant.processes import stop_process
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -95,11 +96,4 @@ def run(settings: Settings, port: int | None = None, open_browser: bool = False)
 
 
 def _terminate(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is not None:
-        return
-    proc.terminate()
-    try:
-        proc.wait(timeout=STOP_GRACE_S)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    stop_process(proc, timeout_s=STOP_GRACE_S)

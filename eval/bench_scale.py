@@ -43,9 +43,9 @@ from tqdm import tqdm
 
 from assistant.cli_support import domain_errors, settings_from
 from assistant.models import Chunk
+from assistant.processes import status_mb
 from eval.bench import NOISE, disk_mb, latencies, peak_memory_mb
 from eval.chroma_server import ChromaServer
-from eval.processes import status_mb
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ import urllib.request
 from pathlib import Path
 from types import TracebackType
 
-from eval.processes import free_port, status_mb, stop_process
+from assistant.processes import free_port, status_mb, stop_process
 
 log = logging.getLogger(__name__)
 

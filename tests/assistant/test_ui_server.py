@@ -11,7 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from eval.processes import free_port
+from assistant.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -22,7 +22,7 @@ import pytest
 from assistant.generation import build_generator, open_stream
 from assistant.generation.grounding import split_claims
 from assistant.models import Answer
-from eval.processes import free_port, stop_process
+from assistant.processes import free_port, stop_process
 
 pytestmark = pytest.mark.llm
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from eval.processes import free_port, stop_process
+from assistant.processes import free_port, stop_process
 from tests.ui.conftest import REGIONAL_DE, ROOT
 
 pytestmark = pytest.mark.browser
