@@ -141,6 +141,31 @@ def ask(ctx: click.Context, question: str, as_json: bool, **filter_args: Any) ->
 
 
 @cli.command()
+@click.argument("query")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--include-nonpublic", is_flag=True, help="Staff only: include non-public records.")
+@click.pass_context
+@domain_errors
+def matter(ctx: click.Context, query: str, as_json: bool, include_nonpublic: bool) -> None:
+    """The course of a matter: REF (Drucksachen-Nr.), URL/OParl id/file name, or a question about it."""
+    from assistant.language import detect_language
+    from assistant.matter_answers import timeline_answer
+
+    timeline = _assistant(ctx).matter(query, SearchFilters(public_only=not include_nonpublic))
+    if as_json:
+        echo(json_safe(timeline.to_json() if timeline else None, indent=2))
+        return
+    if timeline is None:
+        echo(f"error: no matter found for {query!r}", err=True)
+        sys.exit(1)
+    answer = timeline_answer(query, timeline, detect_language(query) if " " in query else "de")
+    echo(answer.text)
+    for c in answer.citations:
+        meta = ", ".join(x for x in (c.reference, c.date) if x)
+        echo(f"\n[{c.n}] {c.title} — {c.section}" + (f" ({meta})" if meta else "") + f" — {c.source}")
+
+
+@cli.command()
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--documents", "list_documents", is_flag=True, help="List the indexed documents.")
 @click.pass_context

@@ -20,6 +20,9 @@ from assistant.generation.factory import QueryRewriter, build_generator, build_r
 from assistant.language import detect_language
 from assistant.lexical import LexicalIndex
 from assistant.lexical_sync import refresh_if_stale
+from assistant.matter_answers import timeline_answer, with_as_of
+from assistant.matter_store import MatterIndexer, MatterStore
+from assistant.matters import Matters, Timeline, is_matter_question
 from assistant.models import Answer, Hit, IngestReport, SearchFilters, SourceDocument
 from assistant.query import QueryAnalysis, analyse
 from assistant.retrieval import HybridRetriever, Mode, RetrievalConfig
@@ -40,12 +43,13 @@ class Assistant:
         self.store = store
         self.embedder = embedder
         self.lexical = lexical
-        self.indexer = Indexer(
-            store, embedder, lexical,
-            parse_context=ParseContext(max_file_bytes=int(settings.max_file_mb * 2**20),
-                                       default_public=settings.default_public),
+        self.matters = MatterStore.from_settings(settings)
+        self.indexer: Indexer = MatterIndexer(
+            store, embedder, lexical, matters=self.matters,
+            parse_context=ParseContext.from_settings(settings),
             chunking=ChunkingConfig(settings.chunk_max_chars, settings.chunk_overlap_chars),
             embed_batch=settings.embedding_batch_size)
+        self.matter_index = Matters(store, self.matters, lambda q, k, f: self.search(q, k=k, filters=f))
         self.retriever = HybridRetriever(store, lexical, embedder, RetrievalConfig.from_settings(settings))
         self.refusal = RefusalPolicy(settings.refusal_threshold, settings.refusal_threshold_en,
                                      known=lexical.knows)
@@ -95,11 +99,11 @@ class Assistant:
     def retrieve(self, question: str, filters: SearchFilters | None = None,
                  history: Sequence[ChatTurn] = (), mode: Mode | None = None) -> tuple[str, str, list[Hit]]:
         """(language, search query, hits) for a chat question; follow-ups are scoped to the last answer."""
-        language, query, hits = self._retrieve(question, filters, history, mode)
+        language, query, hits, _analysis = self._retrieve(question, filters, history, mode)
         return language, query.text, hits
 
     def _retrieve(self, question: str, filters: SearchFilters | None, history: Sequence[ChatTurn],
-                  mode: Mode | None) -> tuple[str, StandaloneQuery, list[Hit]]:
+                  mode: Mode | None) -> tuple[str, StandaloneQuery, list[Hit], QueryAnalysis]:
         language = detect_language(question)  # the asker's language: answers are framed in it
         query = self.rewriter(question, history)
         analysis = self.analyse(query.text, language)  # once: retrieval and priors use it
@@ -107,7 +111,7 @@ class Assistant:
         hits = self.search(analysis, k=k, filters=self._scope(filters, query.document_ids), mode=mode)
         if query.document_ids and not hits:
             hits = self.search(analysis, k=k, filters=filters, mode=mode)
-        return language, query, hits
+        return language, query, hits, analysis  # the generator gets the same analysis
 
     def _names_unknown(self, question: str, language: str, query: StandaloneQuery,
                        filters: SearchFilters | None) -> bool:
@@ -118,22 +122,53 @@ class Assistant:
 
     def ask(self, question: str, filters: SearchFilters | None = None,
             history: Sequence[ChatTurn] = (), mode: Mode | None = None) -> Answer:
-        language, query, hits = self._retrieve(question, filters, history, mode)
+        language, query, hits, analysis = self._retrieve(question, filters, history, mode)
         if self._names_unknown(question, language, query, filters):
             answer = refusal_answer(question, hits, language, self.generator.name)
         else:
-            answer = self.generator.answer(question, hits, language)
-        return replace(answer, search_query=query.text)
+            answer = (self._matter_answer(question, language, query, hits, filters)
+                      or self.generator.answer(question, hits, analysis))
+        return self._finish(replace(answer, search_query=query.text), filters)
 
     def stream(self, question: str, filters: SearchFilters | None = None,
                history: Sequence[ChatTurn] = ()) -> AnswerStream:
         """Text as it is produced; ``.answer`` of the returned stream is the final (guarded) Answer."""
-        language, query, hits = self._retrieve(question, filters, history, None)
+        language, query, hits, analysis = self._retrieve(question, filters, history, None)
         if self._names_unknown(question, language, query, filters):
-            refused = replace(refusal_answer(question, hits, language, self.generator.name), search_query=query.text)
+            refused = self._finish(replace(refusal_answer(question, hits, language, self.generator.name),
+                                           search_query=query.text), filters)
             return AnswerStream(iter([refused.text]), lambda _raw, _error: refused)
-        inner = open_stream(self.generator, question, hits, language)
-        return AnswerStream(inner, lambda _raw, _error: replace(inner.answer, search_query=query.text))
+        matter = self._matter_answer(question, language, query, hits, filters)
+        if matter is not None:
+            done = self._finish(replace(matter, search_query=query.text), filters)
+            return AnswerStream(iter([done.text]), lambda _raw, _error: done)
+        inner = open_stream(self.generator, question, hits, analysis)
+        return AnswerStream(inner, lambda _raw, _error: self._finish(
+            replace(inner.answer, search_query=query.text), filters))
+
+    # -- matters ---------------------------------------------------------------------------------------
+    def matter(self, query: str, filters: SearchFilters | None = None) -> Timeline | None:
+        """The timeline of a matter named by reference, URL/OParl id/file name, or a question about it."""
+        self._fresh()
+        return self.matter_index.find(query, filters or SearchFilters())
+
+    def _matter_answer(self, question: str, language: str, query: StandaloneQuery, hits: list[Hit],
+                       filters: SearchFilters | None) -> Answer | None:
+        """'Was wurde aus X?' from X's timeline, when the records support X and it has a course to tell."""
+        if query.rewritten or not is_matter_question(question) or self.refusal.refuses(question, hits, language):
+            return None
+        timeline = self.matter_index.from_hits(hits, filters or SearchFilters())
+        if timeline is None or not timeline.steps:
+            return None
+        return timeline_answer(question, timeline, language, tuple(hits))
+
+    def _finish(self, answer: Answer, filters: SearchFilters | None) -> Answer:
+        """After the generator: the answer's 'as of' date and newer records of the same matter."""
+        try:
+            return with_as_of(answer, self.matter_index, filters)
+        except Exception:  # noqa: BLE001 - the answer stands without its 'as of' note
+            log.exception("as-of for %r failed", answer.question)
+            return answer
 
     @staticmethod
     def _scope(filters: SearchFilters | None, document_ids: Sequence[str]) -> SearchFilters:

@@ -9,7 +9,9 @@ delivered inline as ``File.text``, one that never answers in time, one that fail
 oversized file, and 404 for files whose content the corpus does not have.
 
 Test control (POST unless noted): /_control/reset, /_control/modify?id=URL, /_control/delete?id=URL,
-/_control/hold?path=SUBSTRING (the next matching request hangs until /_control/release), GET /_control/log.
+/_control/hold?path=SUBSTRING (the next matching request hangs until /_control/release), GET /_control/log,
+/_control/add?name=STEM (adds tests/fixtures/oparl/extra/STEM.json, modified now: the matters and alerts
+tests' papers, meetings and organizations; not in the world after a reset).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import Any
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 OPARL = FIXTURES / "oparl"
+EXTRA = OPARL / "extra"
 REAL_BASE = "https://web1.karlsruhe.de/oparl"
 BODY_PATH = "/oparl/bodies/0001"
 PAGE_SIZE = {"paper": 2, "meeting": 1, "organization": 10}
@@ -40,6 +43,9 @@ FILE_CONTENT: dict[str, tuple[str, Path]] = {
         "application/pdf",
         FIXTURES / "erlangen_sbr_2025-03-11_Einladung_Einladung_1_Sitzung_Buechenbach.pdf",
     ),
+    # files of the extra objects (/_control/add)
+    **{n: ("text/plain; charset=utf-8", OPARL / "files" / f"karlsruhe_file_{n}.txt")
+       for n in ("671242", "648879", "149987", "645356")},
 }
 INLINE_TEXT = {"10212": FIXTURES / "karlsruhe_file_10212.txt"}  # served as File.text, no download needed
 FLAKY_FILE = "662089"  # 500, 500, then the content
@@ -119,6 +125,17 @@ class Fixtures:
             found[1]["name"] = str(found[1].get("name", "")) + " (geändert)"
             found[1]["modified"] = _now()
 
+    def add(self, name: str) -> None:
+        """Add one extra object (paper, meeting or organization) as if it had just been created or changed."""
+        path = EXTRA / f"{name}.json"
+        if "/" in name or not path.is_file():
+            raise KeyError(name)
+        obj = json.loads(path.read_text(encoding="utf-8"))
+        kind = str(obj.get("type", "")).rsplit("/", 1)[-1].lower()
+        with self.lock:
+            obj["modified"] = _now()
+            self.objects[kind][obj["id"]] = obj
+
     def delete(self, object_id: str) -> None:
         with self.lock:
             found = self.find(object_id)
@@ -189,6 +206,8 @@ class Handler(BaseHTTPRequestHandler):
                 world.modify(target)
             elif url.path == "/_control/delete":
                 world.delete(target)
+            elif url.path == "/_control/add":
+                world.add(query.get("name", ""))
             elif url.path == "/_control/hold":
                 world.released = threading.Event()
                 world.hold = query["path"]
