@@ -39,6 +39,14 @@ class ChunkingConfig:
     overlap_chars: int = 150
 
 
+_FOLDER_NOTES = {"readme", "sources", "license", "licence", "changelog", "contributing", "notice"}
+
+
+def _is_folder_notes(path: Path) -> bool:
+    """README.md, SOURCES.md, LICENSE.txt ... of a corpus folder describe the folder; they are no council record."""
+    return path.suffix.lower() in {".md", ".txt", ""} and path.stem.lower() in _FOLDER_NOTES
+
+
 def discover_files(paths: Iterable[Path]) -> tuple[list[Path], list[SkippedFile]]:
     """Supported files under the given files/folders (sorted, hidden files ignored) and what was skipped."""
     files: list[Path] = []
@@ -47,7 +55,9 @@ def discover_files(paths: Iterable[Path]) -> tuple[list[Path], list[SkippedFile]
         if path.is_dir():
             for child in sorted(path.rglob("*")):
                 if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
-                    if child.suffix.lower() in SUPPORTED_SUFFIXES:
+                    if _is_folder_notes(child):
+                        skipped.append(SkippedFile(str(child), "not a council record"))
+                    elif child.suffix.lower() in SUPPORTED_SUFFIXES:
                         files.append(child)
                     else:
                         skipped.append(SkippedFile(str(child), f"unsupported file type '{child.suffix}'"))
