@@ -162,6 +162,31 @@ class Settings(BaseSettings):
         default=3600.0, gt=0, description="Longest lockout in seconds.",
     )
 
+    # saved searches, feeds and e-mail alerts (ratsinfo alerts run / feeds serve)
+    feeds_dir: Path | None = Field(
+        default=None, description="Folder of the Atom feeds of saved searches (<token>.xml); empty = "
+        "<data_dir>/feeds.")
+    feeds_url: str = Field(
+        default="http://127.0.0.1:8502", description="Public base URL under which the feeds folder is served "
+        "(`ratsinfo feeds serve` or a web server); a feed's URL is <feeds_url>/<token>.xml.")
+    feeds_port: int = Field(default=8502, description="Port of `ratsinfo feeds serve`.")
+    app_url: str = Field(
+        default="http://127.0.0.1:8501", description="Public URL of the chat UI; feed entries of records "
+        "without a web address link to its matter page.")
+    alert_min_similarity: float = Field(
+        default=0.84, description="A new record matches a saved search when one of its passages has at least "
+        "this dense similarity to the search (measured on the sample corpus, see README).")
+    smtp_host: str = Field(default="", description="SMTP server for alert digests; empty = no e-mail is sent.")
+    smtp_port: int = Field(default=25, description="SMTP port (587 with STARTTLS, 25 on a relay).")
+    smtp_starttls: bool = Field(default=False, description="Upgrade the SMTP connection with STARTTLS.")
+    smtp_user: str = Field(default="", description="SMTP user name; empty = no login.")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password.")
+    smtp_sender: str = Field(default="", description="From address of alert digests; empty = no e-mail is sent.")
+    no_answer_link: str = Field(
+        default="", description="Shown with answers that find nothing: a link template where to ask instead, "
+        "{question} is replaced by the URL-encoded question (e.g. "
+        "https://fragdenstaat.de/anfrage-stellen/?subject={question}); empty = off.")
+
     @property
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
@@ -169,6 +194,12 @@ class Settings(BaseSettings):
     @property
     def lexical_dir(self) -> Path:
         return self.data_dir / "lexical"
+
+
+    @property
+    def feeds_path(self) -> Path:
+        return self.feeds_dir if self.feeds_dir is not None and str(self.feeds_dir) not in ("", ".") \
+            else self.data_dir / "feeds"
 
 
 def env_example() -> str:
