@@ -78,6 +78,15 @@ class Settings(BaseSettings):
         description="Public flag for local files without an explicit marker (the operator vouches for them). "
         "Documents marked 'nichtöffentlich' are always non-public.",
     )
+    max_pdf_pages: int = Field(
+        default=2000, ge=1, description="PDFs with more pages are skipped with a reason (read from the page tree "
+        "before any page is parsed).")
+    max_chunks_per_document: int = Field(
+        default=5000, ge=1, description="Documents that would become more chunks are skipped with a reason.")
+    max_parse_seconds: float = Field(
+        default=60.0, gt=0, description="Wall time allowed for parsing one file; slower files are skipped.")
+    max_nesting_depth: int = Field(
+        default=500, ge=1, description="HTML nested deeper than this is skipped before a tree is built.")
 
     # ui
     ui_port: int = 8501

@@ -13,6 +13,7 @@ import hashlib
 import re
 
 from assistant.models import Chunk, Section, SourceDocument
+from ingest.parsers.base import LimitExceeded
 
 # A piece ends after a sentence end or at a paragraph break; the separator stays with the piece.
 _PIECE = re.compile(r".+?(?:[.!?:;](?=\s)\s+|\n\s*\n\s*|\f\s*|$)", re.DOTALL)
@@ -20,8 +21,10 @@ _LETTER = re.compile(r"[^\W\d_]")
 
 
 def chunk_document(
-    doc: SourceDocument, sections: list[Section], *, max_chars: int = 900, overlap_chars: int = 150
+    doc: SourceDocument, sections: list[Section], *, max_chars: int = 900, overlap_chars: int = 150,
+    max_chunks: int | None = None,
 ) -> list[Chunk]:
+    """Chunks of ``doc``; LimitExceeded (a ParseError naming the file) past ``max_chunks``."""
     chunks: list[Chunk] = []
     per_path: dict[tuple[str, ...], int] = {}
     for section in sections:
@@ -29,10 +32,24 @@ def chunk_document(
             passage = readable(text)
             if not _LETTER.search(passage):
                 continue
+            if max_chunks is not None and len(chunks) >= max_chunks:
+                raise too_many_chunks(doc.source_path, f"more than {max_chunks:,}", max_chunks)
             ordinal_in_section = per_path.get(section.path, 0)
             per_path[section.path] = ordinal_in_section + 1
             chunks.append(_make_chunk(doc, section, passage, page, len(chunks), ordinal_in_section))
     return chunks
+
+
+def too_many_chunks(source_path: str, count: str, limit: int) -> LimitExceeded:
+    return LimitExceeded(source_path, f"too many chunks ({count} > limit {limit:,}, "
+                                      "RATSINFO_MAX_CHUNKS_PER_DOCUMENT)")
+
+
+def min_chunks(doc: SourceDocument, max_chars: int, overlap_chars: int) -> int:
+    """A lower bound on the chunks of ``doc``, known before sectioning: no chunk holds more than
+    ``max_chars + overlap_chars`` non-space characters."""
+    dense = sum(len(p.text) - sum(p.text.count(c) for c in " \n\t") for p in doc.pages)
+    return dense // max(1, max_chars + overlap_chars)
 
 
 def readable(text: str) -> str:

@@ -22,7 +22,7 @@ from assistant.lexical import LexicalIndex
 from assistant.lexical_sync import bring_up_to_date
 from assistant.models import Chunk, IngestReport, SkippedFile, SourceDocument
 from assistant.store import ChunkStore
-from ingest.chunking import chunk_document
+from ingest.chunking import chunk_document, min_chunks, too_many_chunks
 from ingest.oparl.folder import plan_folder
 from ingest.parsers import SUPPORTED_SUFFIXES, ParseContext, parse_file
 from ingest.parsers.base import document_id_for
@@ -130,8 +130,9 @@ class Indexer:
                     tally.skipped.append(SkippedFile(str(path), exc.reason))
                     continue
                 except Exception as exc:  # noqa: BLE001 - one bad file never stops the run
-                    log.exception("unexpected error parsing %s", path)
-                    tally.skipped.append(SkippedFile(str(path), f"unexpected error: {exc}"))
+                    log.debug("unexpected error parsing %s", path, exc_info=True)
+                    detail = " ".join(str(exc).split())[:200]
+                    tally.skipped.append(SkippedFile(str(path), f"unexpected error ({type(exc).__name__}: {detail})"))
                     continue
                 self.ingest_document(document, tally)
         finally:
@@ -175,9 +176,14 @@ class Indexer:
 
     # -- one document ----------------------------------------------------------------------------------
     def chunk(self, document: SourceDocument) -> list[Chunk]:
+        """Chunks of ``document``; LimitExceeded past the chunk limit (checked before and while chunking)."""
+        limit = self.parse_context.max_chunks
+        at_least = min_chunks(document, self.chunking.max_chars, self.chunking.overlap_chars)
+        if at_least > limit:
+            raise too_many_chunks(document.source_path, f"at least {at_least:,}", limit)
         sections = split_sections(document)
         return chunk_document(document, sections, max_chars=self.chunking.max_chars,
-                              overlap_chars=self.chunking.overlap_chars)
+                              overlap_chars=self.chunking.overlap_chars, max_chunks=limit)
 
     def ingest_document(self, document: SourceDocument, tally: _Tally) -> None:
         for warning in document.warnings:
@@ -192,7 +198,12 @@ class Indexer:
         for moved in twins:  # the same bytes were indexed under a path that no longer exists: a move
             tally.chunks_removed += self.store.delete(self.store.document_chunks(moved))
 
-        chunks = self.chunk(document)
+        try:
+            chunks = self.chunk(document)
+        except ParseError as exc:  # a limit: skip the file, leave its stored chunks as they are
+            log.info("skipped %s", exc)
+            tally.skipped.append(SkippedFile(document.source_path, exc.reason))
+            return
         if not chunks:
             tally.skipped.append(SkippedFile(document.source_path, "no text to index"))
             return

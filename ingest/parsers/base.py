@@ -3,20 +3,57 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
-from typing import Protocol
+import time
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Protocol
 
 from assistant.errors import ParseError
 from assistant.models import Page, SourceDocument
 from ingest.parsers.metadata import DocumentMetadata, extract_metadata
 
+if TYPE_CHECKING:
+    from assistant.settings import Settings
+
 
 @dataclass(frozen=True)
 class ParseContext:
-    """Everything a parser may know about its environment; parsers never read settings or env."""
+    """Everything a parser may know about its environment; parsers never read settings or env.
+
+    The limits bound the work one file can cause: pages of a PDF, nesting of HTML and JSON, chunks of one
+    document and wall time of one parse (checked between pages and steps; ``deadline`` is set per file by
+    ``started``). Exceeding one skips the file with one line naming the limit.
+    """
 
     max_file_bytes: int = 50 * 2**20
     default_public: bool = True
+    max_pdf_pages: int = 2000
+    max_chunks: int = 5000
+    max_parse_seconds: float = 60.0
+    max_nesting_depth: int = 500
+    deadline: float | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ParseContext:
+        """Built once at the entry point from the settings object; parsers only ever see this context."""
+        return cls(max_file_bytes=int(settings.max_file_mb * 2**20), default_public=settings.default_public,
+                   max_pdf_pages=settings.max_pdf_pages, max_chunks=settings.max_chunks_per_document,
+                   max_parse_seconds=settings.max_parse_seconds, max_nesting_depth=settings.max_nesting_depth)
+
+    def started(self) -> ParseContext:
+        """This context with the parse clock started now (one per file)."""
+        return replace(self, deadline=time.monotonic() + self.max_parse_seconds)
+
+    def check_time(self, source_path: str, doing: str) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise LimitExceeded(
+                source_path, f"parse time limit exceeded ({doing} took longer than "
+                f"{self.max_parse_seconds:g} s, RATSINFO_MAX_PARSE_SECONDS)")
+
+
+class LimitExceeded(ParseError):
+    """A file needs more work than a configured limit allows; it is skipped and the index stays unchanged."""
+
+
 
 
 class Parser(Protocol):

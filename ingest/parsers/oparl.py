@@ -26,6 +26,10 @@ def read_object(data: bytes, source_path: str) -> dict[str, Any]:
         obj = load_json(decode_utf8(data, source_path))
     except json.JSONDecodeError as exc:
         raise ParseError(source_path, f"not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    except RecursionError:  # '[[[[…' deeper than the interpreter's recursion limit
+        raise ParseError(source_path, "nested too deeply (recursion limit reached while parsing)") from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise ParseError(source_path, f"not valid JSON ({' '.join(str(exc).split())[:120]})") from None
     if isinstance(obj, dict) and isinstance(obj.get("data"), list):
         obj = obj["data"]
     if isinstance(obj, list):
