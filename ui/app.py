@@ -10,7 +10,7 @@ import sys
 
 import streamlit as st
 
-from ui import chat, feedback_page, ingest_page, resources, sidebar, state
+from ui import alerts_page, chat, feedback_page, ingest_page, matter_page, resources, sidebar, state
 
 st.set_page_config(page_title="Ratsinfo-Assistent", page_icon="🏛️", layout="centered")
 state.init()
@@ -20,5 +20,9 @@ if page == "feedback":
     feedback_page.render(res)
 elif page == "ingest":
     ingest_page.render(res)
+elif page == "matter":
+    matter_page.render(res, filters)
+elif page == "alerts":
+    alerts_page.render(res, filters)
 else:
     chat.render(res, filters)

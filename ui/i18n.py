@@ -200,3 +200,48 @@ def t(lang: str, key: str, **values: object) -> str:
     table = STRINGS.get(lang, STRINGS[DEFAULT])
     text = table.get(key) or STRINGS[DEFAULT][key]
     return text.format(**values) if values else text
+
+
+# -- the matter, alerts and review pages ----------------------------------------------------------------
+STRINGS["de"].update({
+    "page_matter": "Verlauf einer Vorlage",
+    "page_alerts": "Suchen abonnieren",
+    "page_review": "Prüfliste",
+    "matter_title": "Verlauf einer Vorlage",
+    "matter_hint": "Drucksachen-Nr. (z. B. 2023/0386), Link oder eine Frage wie „Was wurde aus der Karlstraße?“",
+    "matter_query": "Vorlage",
+    "matter_none": "Dazu wurde keine Vorlage gefunden.",
+    "matter_role": "Rolle",
+    "matter_result": "Ergebnis",
+    "matter_resolution": "Beschluss",
+    "matter_relation": "Beziehung",
+    "matter_files": "Dateien",
+    "alerts_title": "Suche abonnieren",
+    "alerts_hint": "Speichern Sie eine Frage oder Suchwörter (mit den Filtern links). Neue passende Unterlagen "
+                   "erscheinen im Feed (Atom) – die Adresse ist Ihr persönlicher Schlüssel.",
+    "alerts_query": "Frage oder Suchwörter",
+    "alerts_email": "E-Mail-Benachrichtigung an (optional)",
+    "alerts_save": "Suche speichern",
+    "alerts_saved": "Gespeichert. Ihre Feed-Adresse:",
+})
+STRINGS["en"].update({
+    "page_matter": "Course of a matter",
+    "page_alerts": "Subscribe to a search",
+    "page_review": "Review queue",
+    "matter_title": "Course of a matter",
+    "matter_hint": "Reference (e.g. 2023/0386), link or a question like “What happened to Karlstraße?”",
+    "matter_query": "Matter",
+    "matter_none": "No matter found for this.",
+    "matter_role": "Role",
+    "matter_result": "Result",
+    "matter_resolution": "Resolution",
+    "matter_relation": "Relation",
+    "matter_files": "Files",
+    "alerts_title": "Subscribe to a search",
+    "alerts_hint": "Save a question or search words (with the filters on the left). New matching records appear "
+                   "in the feed (Atom) – its address is your personal key.",
+    "alerts_query": "Question or search words",
+    "alerts_email": "E-mail alerts to (optional)",
+    "alerts_save": "Save search",
+    "alerts_saved": "Saved. Your feed address:",
+})

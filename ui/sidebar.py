@@ -12,7 +12,8 @@ from assistant.models import SearchFilters
 from ui import resources, signin, state
 from ui.i18n import LANGUAGES, t
 
-PAGES = ("chat", "feedback", "ingest")
+PAGES = ("chat", "feedback", "ingest", "matter", "alerts")
+CITIZEN_PAGES = ("chat", "matter", "alerts")
 
 
 def _options(documents: list[dict[str, Any]], field: str) -> list[str]:
@@ -33,9 +34,11 @@ def render(res: resources.Resources) -> tuple[str, SearchFilters]:
                      format_func=LANGUAGES.__getitem__)
         lang = state.lang()
         signin.render(res)
-        page = "chat"
         if state.staff_user():
             page = st.radio(t(lang, "page"), PAGES, key="page", format_func=lambda p: t(lang, f"page_{p}"))
+        else:
+            page = st.radio(t(lang, "page"), CITIZEN_PAGES, key="citizen_page",
+                            format_func=lambda p: t(lang, f"page_{p}"))
         documents = resources.documents(res)
         # a citizen does not even learn the names of non-public bodies: the one access rule decides
         visible = SearchFilters(public_only=not state.sees_nonpublic())

@@ -9,6 +9,7 @@ from email.message import Message
 import pytest
 
 from tests.matters.conftest import matter_server, shared_embedder  # noqa: F401 - fixtures
+from tests.ui.conftest import app, app_env, index_dir  # noqa: F401 - fixtures
 from assistant.processes import free_port  # noqa: E402
 
 
