@@ -16,6 +16,7 @@ class Page:
 
     number: int | None
     text: str
+    ocr: bool = False  # the text was recognised by OCR (the page had no text layer)
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,7 @@ class Chunk:
     body: str | None = None
     public: bool | None = None
     content_hash: str = ""
+    ocr: bool = False  # the passage's page was read by OCR: a citation can say "text recognised by OCR"
 
 
 @dataclass(frozen=True)

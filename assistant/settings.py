@@ -87,6 +87,11 @@ class Settings(BaseSettings):
         default=60.0, gt=0, description="Wall time allowed for parsing one file; slower files are skipped.")
     max_nesting_depth: int = Field(
         default=500, ge=1, description="HTML nested deeper than this is skipped before a tree is built.")
+    ocr: Literal["auto", "off"] = Field(
+        default="auto", description="auto: PDF pages without a text layer are read by tesseract OCR when it is "
+        "installed (apt-get install tesseract-ocr tesseract-ocr-deu); off: such pages stay empty.")
+    ocr_languages: str = Field(default="deu", description="Tesseract language data for OCR ('deu', 'deu+eng').")
+    ocr_max_pages: int = Field(default=50, ge=0, description="At most this many pages of one PDF are read by OCR.")
 
     # ui
     ui_port: int = 8501
@@ -203,7 +208,6 @@ class Settings(BaseSettings):
     @property
     def lexical_dir(self) -> Path:
         return self.data_dir / "lexical"
-
 
     @property
     def feeds_path(self) -> Path:

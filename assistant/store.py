@@ -49,6 +49,8 @@ def chunk_to_metadata(chunk: Chunk) -> dict[str, Any]:
         "content_hash": chunk.content_hash,
         "embed_text": chunk.embed_text,
     }
+    if chunk.ocr:
+        meta["ocr"] = True  # only when set: chunks stored before the field existed read back as False
     return meta
 
 
@@ -78,6 +80,7 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
         body=_optional(meta, "body"),
         public=bool(meta.get("public")) if meta.get("public_known") else None,
         content_hash=str(meta.get("content_hash", "")),
+        ocr=bool(meta.get("ocr", False)),
     )
 
 

@@ -155,4 +155,5 @@ def _make_chunk(
         body=doc.body,
         public=doc.public if section.public is None else section.public,
         content_hash=doc.content_hash,
+        ocr=page is not None and any(p.ocr and p.number == page for p in doc.pages),
     )

@@ -31,13 +31,17 @@ class ParseContext:
     max_parse_seconds: float = 60.0
     max_nesting_depth: int = 500
     deadline: float | None = None
+    ocr: str = "auto"  # auto: OCR pages without a text layer when tesseract is installed; off: never
+    ocr_languages: str = "deu"
+    ocr_max_pages: int = 50
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ParseContext:
         """Built once at the entry point from the settings object; parsers only ever see this context."""
         return cls(max_file_bytes=int(settings.max_file_mb * 2**20), default_public=settings.default_public,
                    max_pdf_pages=settings.max_pdf_pages, max_chunks=settings.max_chunks_per_document,
-                   max_parse_seconds=settings.max_parse_seconds, max_nesting_depth=settings.max_nesting_depth)
+                   max_parse_seconds=settings.max_parse_seconds, max_nesting_depth=settings.max_nesting_depth,
+                   ocr=settings.ocr, ocr_languages=settings.ocr_languages, ocr_max_pages=settings.ocr_max_pages)
 
     def started(self) -> ParseContext:
         """This context with the parse clock started now (one per file)."""
@@ -52,8 +56,6 @@ class ParseContext:
 
 class LimitExceeded(ParseError):
     """A file needs more work than a configured limit allows; it is skipped and the index stays unchanged."""
-
-
 
 
 class Parser(Protocol):

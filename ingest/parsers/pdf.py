@@ -21,6 +21,8 @@ from pypdf.errors import DependencyError, LimitReachedError, PdfReadError
 from assistant.errors import ParseError
 from assistant.models import Page, SourceDocument
 from ingest.parsers.base import LimitExceeded, ParseContext, build_document, check_size, normalise_newlines
+from ingest.parsers.ocr import recognise_pages
+from ingest.parsers.pdf_cleanup import clean_pages
 from ingest.parsers.textcheck import MIN_CHARS_TO_JUDGE, clean_text, text_problem
 
 log = logging.getLogger(__name__)
@@ -64,8 +66,10 @@ class PdfParser:
             raise ParseError(source_path, "not a valid PDF (corrupt or truncated: no %%EOF end marker)")
         with _quiet_pypdf():
             texts, failures = self._extract(data, source_path, ctx)
+        ocr = recognise_pages(data, texts, name=name, ctx=ctx, skip=set(failures))  # pages without text layer
+        texts = [p.text for p in clean_pages([normalise_newlines(_CONTROL.sub("", t)) for t in ocr.texts])]
         pages: list[Page] = []
-        notes: list[str] = []
+        notes: list[str] = list(ocr.notes)
         for number, raw in enumerate(texts, start=1):
             text = normalise_newlines(clean_text(_CONTROL.sub("", raw)))
             if number in failures:
@@ -77,7 +81,7 @@ class PdfParser:
             elif len(text) >= 5 * MIN_CHARS_TO_JUDGE and (problem := text_problem(text)):
                 notes.append(f"{name}: page {number} text layer unreadable ({problem}) - needs OCR")
                 text = ""
-            pages.append(Page(number, text))
+            pages.append(Page(number, text, ocr=number in ocr.recognised and bool(text)))
         if not any(p.text for p in pages):
             raise ParseError(source_path, _why_no_text(len(pages), failures))
         for note in notes:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -114,8 +115,10 @@ def test_pdf_with_real_password(fixtures: Path) -> None:
 
 
 def test_image_only_pdf_needs_ocr(fixtures: Path) -> None:
+    # with OCR off (RATSINFO_OCR=off); with OCR on, tests/ingest/test_ocr.py reads scanned pages
     with pytest.raises(ParseError, match=r"no text layer on any page \(scanned\?\) - needs OCR"):
-        parse_file(fixtures / "erlangen_sbr_2021-04-14_Anhang_Erlangen-Massnahmenplan_2035-5.pdf", CTX)
+        parse_file(fixtures / "erlangen_sbr_2021-04-14_Anhang_Erlangen-Massnahmenplan_2035-5.pdf",
+                   replace(CTX, ocr="off"))
 
 
 def test_page_without_text_is_a_warning(fixtures: Path, tmp_path: Path) -> None:
