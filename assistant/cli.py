@@ -135,6 +135,8 @@ def ask(ctx: click.Context, question: str, as_json: bool, **filter_args: Any) ->
         echo(json_safe(answer.to_json(), indent=2))
         return
     echo(answer.text)
+    if answer.next_step:
+        echo(("\nNächster Schritt: " if answer.language == "de" else "\nNext step: ") + answer.next_step)
     for c in answer.citations:
         meta = ", ".join(x for x in (c.reference, c.date, f"p. {c.page}" if c.page else None) if x)
         echo(f"\n[{c.n}] {c.title} — {c.section}" + (f" ({meta})" if meta else "") + f" — {c.source}")

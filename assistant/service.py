@@ -10,6 +10,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import quote
 from typing import Any
 
 from assistant.answering import AnswerGenerator, RefusalPolicy, refusal_answer
@@ -163,7 +164,13 @@ class Assistant:
         return timeline_answer(question, timeline, language, tuple(hits))
 
     def _finish(self, answer: Answer, filters: SearchFilters | None) -> Answer:
-        """After the generator: the answer's 'as of' date and newer records of the same matter."""
+        """After the generator: the answer's 'as of' date and newer records of the same matter; a refusal's
+        next step (RATSINFO_NO_ANSWER_LINK with the URL-encoded question)."""
+        if answer.refused:
+            template = self.settings.no_answer_link.strip()
+            if template:
+                answer = replace(answer, next_step=template.replace("{question}", quote(answer.question, safe="")))
+            return answer
         try:
             return with_as_of(answer, self.matter_index, filters)
         except Exception:  # noqa: BLE001 - the answer stands without its 'as of' note

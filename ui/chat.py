@@ -30,6 +30,8 @@ def _examples(lang: str) -> None:
 def render_answer(res: Resources, answer: Answer, lang: str, key: str) -> None:
     if answer.refused:
         st.info(t(lang, "nothing_found") + " " + t(lang, "nothing_found_hint"), icon="🔎")
+        if answer.next_step:  # the operator's template with the URL-encoded question
+            st.link_button(t(lang, "no_answer_next_step"), answer.next_step)
         return
     st.markdown(escape_markdown(answer.text))
     if answer.citations:

@@ -223,6 +223,7 @@ STRINGS["de"].update({
     "alerts_email": "E-Mail-Benachrichtigung an (optional)",
     "alerts_save": "Suche speichern",
     "alerts_saved": "Gespeichert. Ihre Feed-Adresse:",
+    "no_answer_next_step": "Anfrage an die Verwaltung stellen",
 })
 STRINGS["en"].update({
     "page_matter": "Course of a matter",
@@ -244,4 +245,5 @@ STRINGS["en"].update({
     "alerts_email": "E-mail alerts to (optional)",
     "alerts_save": "Save search",
     "alerts_saved": "Saved. Your feed address:",
+    "no_answer_next_step": "Ask the administration",
 })
