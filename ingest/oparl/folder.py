@@ -30,7 +30,7 @@ from ingest.oparl.mapping import (
     paper_files,
 )
 from ingest.oparl.reading import clean, kind_of
-from ingest.parsers import ParseContext, parse_file
+from ingest.parsers import ParseContext, check_document, parse_file
 from ingest.parsers.base import check_size
 from ingest.parsers.oparl import RECORD_KINDS, read_object, record_of
 
@@ -97,8 +97,12 @@ def _organization_names(meetings: list[dict[str, Any]], context: Context) -> dic
     (an export has no Organization objects; 'Gemeinderat (öffentlich/nicht öffentlich)' -> 'Gemeinderat')."""
     seen: dict[str, Counter[str]] = {}
     for meeting in meetings:
-        orgs = [o for o in meeting.get("organization") or [] if isinstance(o, str)]
-        committee = committee_of(meeting, context)[0]
+        organization = meeting.get("organization")
+        orgs = [o for o in organization if isinstance(o, str)] if isinstance(organization, list) else []
+        try:
+            committee = committee_of(meeting, context)[0]
+        except Exception:  # noqa: BLE001 - a malformed meeting names no committee; its record reports it
+            continue
         if len(orgs) == 1 and committee:
             seen.setdefault(orgs[0], Counter())[committee] += 1
     return {org: names.most_common(1)[0][0] for org, names in seen.items()}
@@ -128,9 +132,12 @@ def plan_folder(files: Sequence[Path], ctx: ParseContext) -> OParlFolder:
     organizations = _organization_names([obj for obj, kind in objects.values() if kind == "Meeting"], base)
     base = Context(default_public=ctx.default_public, organization=organizations.get)
     meetings: dict[str, MeetingInfo] = {}
-    for obj, kind in objects.values():
+    for path, (obj, kind) in objects.items():
         if kind == "Meeting" and clean(obj.get("id")):
-            meetings[str(clean(obj.get("id")))] = meeting_info(obj, base)
+            try:
+                meetings[str(clean(obj.get("id")))] = meeting_info(obj, base)
+            except Exception:  # noqa: BLE001 - a bad meeting is reported when its own record is built
+                log.debug("meeting %s not usable for its papers' Beratungsfolge", path, exc_info=True)
     context = Context(default_public=ctx.default_public, organization=organizations.get, meeting=meetings.get)
 
     texts = _texts_by_key(files)
@@ -144,13 +151,18 @@ def plan_folder(files: Sequence[Path], ctx: ParseContext) -> OParlFolder:
                 if text_path is not None:
                     text_paths.append(text_path)
                     claimed[file_id] = _read_text(text_path, ctx)
+        source_path = str(path.resolve())
         try:
-            plan.records[path] = record_of(obj, name=path.name, source_path=str(path.resolve()),
-                                           context=context, texts=claimed)
+            # the same boundary as every parsed file: control characters out, text that is not text rejected
+            plan.records[path] = check_document(record_of(obj, name=path.name, source_path=source_path,
+                                                          context=context, texts=claimed), source_path)
             plan.claimed.update(dict.fromkeys(text_paths, path))
         except ParseError as exc:
             plan.records[path] = exc
-        except Exception as exc:  # noqa: BLE001 - one bad object never stops the rest
-            log.exception("unexpected error mapping %s", path)
-            plan.records[path] = ParseError(str(path.resolve()), f"unexpected error: {exc}")
+        except (RecursionError, MemoryError) as exc:
+            plan.records[path] = ParseError(source_path, f"too deeply nested or too large ({type(exc).__name__})")
+        except Exception as exc:  # noqa: BLE001 - one bad object never stops the rest: one line, not a traceback
+            log.debug("unexpected error mapping %s", path, exc_info=True)
+            detail = " ".join(str(exc).split())[:200]
+            plan.records[path] = ParseError(source_path, f"unreadable ({type(exc).__name__}: {detail})")
     return plan

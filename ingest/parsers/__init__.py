@@ -83,7 +83,7 @@ def _guarded(parser: Parser, data: bytes, name: str, source_path: str, ctx: Pars
     try:
         with _time_limit(ctx.max_parse_seconds, source_path), _quiet_libraries():
             document = parser.parse_bytes(data, name=name, source_path=source_path, ctx=ctx)
-            document = _checked(document, source_path)
+            document = check_document(document, source_path)
             ctx.check_time(source_path, "parsing")
         return document
     except ParseError:
@@ -102,7 +102,7 @@ def _guarded(parser: Parser, data: bytes, name: str, source_path: str, ctx: Pars
         raise ParseError(source_path, f"unreadable ({type(exc).__name__}{': ' + detail if detail else ''})") from None
 
 
-def _checked(document: SourceDocument, source_path: str) -> SourceDocument:
+def check_document(document: SourceDocument, source_path: str) -> SourceDocument:
     """Control characters out of pages and sections; ParseError when what remains is not text."""
     problem = text_problem(document.text)
     if problem is None and document.sections is not None:
