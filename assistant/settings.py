@@ -92,6 +92,8 @@ class Settings(BaseSettings):
         "installed (apt-get install tesseract-ocr tesseract-ocr-deu); off: such pages stay empty.")
     ocr_languages: str = Field(default="deu", description="Tesseract language data for OCR ('deu', 'deu+eng').")
     ocr_max_pages: int = Field(default=50, ge=0, description="At most this many pages of one PDF are read by OCR.")
+    pdf_tables: bool = Field(default=True, description="Also index the tables of PDF pages as labelled rows "
+                             "('row — column: value'), so an amount keeps its row and column labels (pdfplumber).")
 
     # ui
     ui_port: int = 8501

@@ -34,6 +34,7 @@ class ParseContext:
     ocr: str = "auto"  # auto: OCR pages without a text layer when tesseract is installed; off: never
     ocr_languages: str = "deu"
     ocr_max_pages: int = 50
+    pdf_tables: bool = True  # PDF tables also as labelled rows (pdfplumber), see ingest/parsers/tables.py
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ParseContext:
@@ -41,7 +42,8 @@ class ParseContext:
         return cls(max_file_bytes=int(settings.max_file_mb * 2**20), default_public=settings.default_public,
                    max_pdf_pages=settings.max_pdf_pages, max_chunks=settings.max_chunks_per_document,
                    max_parse_seconds=settings.max_parse_seconds, max_nesting_depth=settings.max_nesting_depth,
-                   ocr=settings.ocr, ocr_languages=settings.ocr_languages, ocr_max_pages=settings.ocr_max_pages)
+                   ocr=settings.ocr, ocr_languages=settings.ocr_languages, ocr_max_pages=settings.ocr_max_pages,
+                   pdf_tables=settings.pdf_tables)
 
     def started(self) -> ParseContext:
         """This context with the parse clock started now (one per file)."""

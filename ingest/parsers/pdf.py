@@ -23,6 +23,7 @@ from assistant.models import Page, SourceDocument
 from ingest.parsers.base import LimitExceeded, ParseContext, build_document, check_size, normalise_newlines
 from ingest.parsers.ocr import recognise_pages
 from ingest.parsers.pdf_cleanup import clean_pages
+from ingest.parsers.tables import table_rows, with_tables
 from ingest.parsers.textcheck import MIN_CHARS_TO_JUDGE, clean_text, text_problem
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,8 @@ class PdfParser:
             texts, failures = self._extract(data, source_path, ctx)
         ocr = recognise_pages(data, texts, name=name, ctx=ctx, skip=set(failures))  # pages without text layer
         texts = [p.text for p in clean_pages([normalise_newlines(_CONTROL.sub("", t)) for t in ocr.texts])]
+        tables = table_rows(data, texts, check_time=lambda n: ctx.check_time(source_path, f"tables (page {n})"),
+                            max_pages=ctx.max_pdf_pages) if ctx.pdf_tables else {}
         pages: list[Page] = []
         notes: list[str] = list(ocr.notes)
         for number, raw in enumerate(texts, start=1):
@@ -81,6 +84,8 @@ class PdfParser:
             elif len(text) >= 5 * MIN_CHARS_TO_JUDGE and (problem := text_problem(text)):
                 notes.append(f"{name}: page {number} text layer unreadable ({problem}) - needs OCR")
                 text = ""
+            if text and number in tables:
+                text = with_tables(text, tables[number])
             pages.append(Page(number, text, ocr=number in ocr.recognised and bool(text)))
         if not any(p.text for p in pages):
             raise ParseError(source_path, _why_no_text(len(pages), failures))
