@@ -52,6 +52,7 @@ _AGENDA = re.compile(
 )
 _AGENDA_ON = re.compile(r"^(?:Ö|N|NÖ|TO)\s?(\d{1,3}(?:\.\d{1,3})*)\.?\s+([A-ZÄÖÜ„\"].*)$")
 _NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(\.?)\s+([A-ZÄÖÜ„\"].*)$")
+_NUMBER_ALONE = re.compile(r"^(?:Punkt\s+(\d{1,3}(?:\.\d{1,2})?):?|(\d{1,3}(?:\.\d{1,2})?)\.?\))$")
 _ROMAN = re.compile(r"^((?:X{0,2})(?:IX|IV|V?I{0,3}))\.\s+([A-ZÄÖÜ].*)$")
 _MONTH = re.compile(
     r"^(?:januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember)\b",
@@ -118,8 +119,8 @@ def classify_line(line: str) -> Heading | None:
         number, dot, title = m.groups()
         if not (dot or "." in number) or int(number.split(".")[0]) > 40:
             return None
-        if not _plausible_title(title):
-            return None
+        if not _plausible_title(title) or re.match(r"^[\wäöüß.-]+:\s+[A-ZÄÖÜ]", title):
+            return None  # a list item that is a sentence, or 'Vizebürgermeisterin: Christa ...' of an attendance list
         head = line.split(":", 1)[0] if ":" in title and len(title.split(":", 1)[0]) >= 4 else line
         return Heading("numbered", number.count(".") + 1, _clip(head))
     if (m := _ROMAN.match(line)) and m.group(1) and _plausible_title(m.group(2)):
@@ -127,14 +128,27 @@ def classify_line(line: str) -> Heading | None:
     return None
 
 
+_SENTENCE_START = re.compile(
+    r"^(?:der|die|das|den|dem|des|ein|eine|einen|es|wir|ich|sie|er|man|welche[rsnm]?|wie|was|warum|wann|wo|gibt|ist|"
+    r"sind|wird|werden|wurde|hat|haben|kann|soll|bitte|zwischen|bei|nach|seit|für|mit)\b",
+    re.IGNORECASE,
+)
+_CUT = re.compile(r"\s(?:der|die|das|den|dem|des|und|oder|von|vom|zur|zum|zu|im|in|am|an|auf|mit|für|bei|ein|eine|"
+                  r"einen|wie|dass|als|sowie|über|nicht)$")
+
+
 def _plausible_title(title: str) -> bool:
-    """Reject list items that are sentences, dates, table rows and amounts."""
+    """Reject list items that are sentences (questions, resolutions, cut lines), dates, table rows and amounts."""
     letters = sum(ch.isalpha() for ch in title)
     digits = sum(ch.isdigit() for ch in title)
     if letters < 3 or digits * 3 > letters or "€" in title:
         return False
-    if title.endswith((".", ",", ";")) or _MONTH.match(title) or _DATE.search(title):
+    if title.endswith((".", ",", ";", "?", "!")) or _MONTH.match(title) or _DATE.search(title):
         return False
+    if _SENTENCE_START.match(title) and len(title.split()) > 4:
+        return False  # '1. Der Rat der Gemeinde Ahnsen nimmt ...', '2. Wie viele Wohnungssuchende ...'
+    if re.search(r"[a-zäöüß]{4,}\. [A-ZÄÖÜ]", title) or (_CUT.search(title) and len(title.split()) > 6):
+        return False  # '... durchgeführt. Eine Teilnahme', a line cut mid-sentence
     return True
 
 
@@ -170,6 +184,12 @@ def split_sections(doc: SourceDocument) -> list[Section]:
         whole = _to_section(_Draft(doc.title, "preamble", (doc.title,), lines))
         return [whole] if whole else []
     headings = [classify_line(text) for _, text in lines]
+    for i, (_, text) in enumerate(lines):
+        if (m := _NUMBER_ALONE.match(_squash(text))) and headings[i] is None:
+            number = m.group(1) or m.group(2)
+            following = next((_squash(t) for _, t in lines[i + 1 : i + 4] if t.strip()), "")
+            if following and not _NUMBER_ALONE.match(following) and not following.endswith((".", "?", ",")):
+                headings[i] = Heading("agenda", number.count(".") + 1, _clip(f"{number}.) {following}"))
     has_agenda = sum(1 for h in headings if h and h.kind == "agenda") >= 2
     numbered_are_agenda = _is_minutes(doc) and not has_agenda
     # An explicit public part heading restores publicity unless a document-wide marker closed the document.
