@@ -132,8 +132,9 @@ def _filters_json(filters: SearchFilters) -> str:
 
 
 def _filters_from(text: str) -> SearchFilters:
-    data = json.loads(text)
-    return SearchFilters(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
+    data: dict[str, Any] = json.loads(text)
+    values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+    return SearchFilters(**values)
 
 
 class AlertStore:

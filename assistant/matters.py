@@ -222,9 +222,10 @@ class Matters:
         else:
             steps = self._minutes_steps(head, filters)
             origin = "records"
+        own = (head.title, "Beratungsfolge")
         files = head.files or tuple(dict.fromkeys(
-            c.section_path[0] for c in chunks if c.section_path and c.section_path[0] not in (head.title, "Beratungsfolge")
-            and c.source != first.source_path))
+            c.section_path[0] for c in chunks
+            if c.section_path and c.section_path[0] not in own and c.source != first.source_path))
         return Timeline(document_id=document_id, title=head.title, source=first.source, source_path=first.source_path,
                         reference=head.reference, document_type=head.document_type, date=head.date,
                         body=head.body, public=first.public, origin=origin, steps=tuple(steps), files=files,

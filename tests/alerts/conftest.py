@@ -8,9 +8,9 @@ from email.message import Message
 
 import pytest
 
+from assistant.processes import free_port  # noqa: E402
 from tests.matters.conftest import matter_server, shared_embedder  # noqa: F401 - fixtures
 from tests.ui.conftest import app, app_env, index_dir  # noqa: F401 - fixtures
-from assistant.processes import free_port  # noqa: E402
 
 
 class Inbox:

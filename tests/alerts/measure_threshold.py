@@ -38,7 +38,8 @@ def main(data_dir: str | None = None) -> None:
         if not item.answerable or not item.gold:
             continue
         gold_sources = {g.source for g in item.gold}
-        gold = {index[c.document_id] for c in chunks if c.source in gold_sources or Path(c.source_path).name in gold_sources}
+        gold = {index[c.document_id] for c in chunks
+                if c.source in gold_sources or Path(c.source_path).name in gold_sources}
         if not gold:
             continue
         q = np.asarray(assistant.embedder.embed_query(item.question), dtype=np.float32)
