@@ -106,6 +106,8 @@ def strip_running_lines(text: str, number: int, repeated: set[str]) -> CleanPage
         if _page_number_line(line, number) or _mask(line) in repeated:
             drop.append(i)
     kept = [line for i, line in enumerate(lines) if i not in set(drop)]
+    if not any(line.strip() for line in kept) and any(not _page_number_line(lines[i], number) for i in drop):
+        return CleanPage(text, ())  # a page that is nothing but the repeated line: that line is its content
     return CleanPage("\n".join(kept), tuple(lines[i].strip() for i in sorted(set(drop))))
 
 
