@@ -435,7 +435,13 @@ def title_from_name(name: str) -> str:
     """'aachen_regionalmarketing_vorlage.txt' -> 'Regionalmarketing': the words of the name without type words,
     dates and a lower-case collection prefix (exports name files '<municipality>_<topic>_<type>')."""
     stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", name)
-    words = [w for w in re.split(r"[_\s]+", stem) if w and not _NAME_NOISE.match(w)]
+    tokens = [w for w in re.split(r"[_\s]+", stem) if w]
+    # portal downloads name files '<body>_<date>_<type>_<name>': the name is what follows the type word
+    dated = [i for i, w in enumerate(tokens) if re.fullmatch(r"\d{4}(?:-\d\d){0,2}|\d{8}", w)]
+    typed = [i for i, w in enumerate(tokens) if dated and i > dated[0] and _NAME_NOISE.match(w) and not w[0].isdigit()]
+    if typed and typed[0] < len(tokens) - 1:
+        tokens = tokens[typed[0] + 1:]
+    words = [w for w in tokens if not _NAME_NOISE.match(w)]
     if len(words) >= 2 and words[0].isalpha() and words[0].islower():
         words = words[1:]
     title = _squash(" ".join(words).replace("-", " "))
