@@ -129,6 +129,27 @@ def _page_at(text: str, offset: int, page: int | None) -> int | None:
     return page + text.count("\f", 0, offset)
 
 
+_AGENDA_ITEM = re.compile(r"^(?:(?:TOP|Top|Tagesordnungspunkt|Punkt|Ö|N|NÖ)\s?\d{1,3}(?:\.\d{1,3})*\b|"
+                          r"\d{1,3}(?:\.\d{1,3})*(?:\.\)|\)|\.)?\s)")
+_ITEM_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)(?:\.\)|\)|\.)?\s+")
+MAX_ITEM_IN_LABEL = 80
+
+
+def section_label(path: tuple[str, ...], heading: str) -> str:
+    """The label a chunk cites: its heading, and for a heading inside an agenda item ('Abstimmungsergebnis',
+    'Beschluss') also the item it belongs to: 'Abstimmungsergebnis zu TOP 5 Haushaltssatzung 2026'. The heading
+    comes first, so a label still starts with the council heading it names."""
+    if _AGENDA_ITEM.match(heading) or len(path) < 2:
+        return heading
+    items = [p for p in path[:-1] if _AGENDA_ITEM.match(p)]
+    if not items:
+        return heading
+    item = _ITEM_NUMBER.sub(lambda m: f"TOP {m.group(1)} ", items[-1]).replace("TOP TOP", "TOP")
+    if len(item) > MAX_ITEM_IN_LABEL:
+        item = item[: MAX_ITEM_IN_LABEL - 1].rsplit(" ", 1)[0] + "…"
+    return f"{heading} zu {item}"
+
+
 def chunk_id_for(document_id: str, section_path: tuple[str, ...], ordinal_in_section: int, text: str) -> str:
     key = "\x1f".join((document_id, "/".join(section_path), str(ordinal_in_section), text))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
@@ -143,7 +164,7 @@ def _make_chunk(
         source=section.source or doc.source,
         source_path=doc.source_path,
         title=doc.title,
-        section=section.heading,
+        section=section_label(section.path, section.heading),
         section_path=section.path,
         text=text,
         embed_text=f"{doc.title}\n{' > '.join(section.path)}\n{text}",

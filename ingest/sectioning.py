@@ -34,7 +34,7 @@ _KEYWORDS = (
     r"bereits begonnene maßnahmen|anlage/n|anlage\(n\)|anlagen?|kurzfassung|erläuterungen?|"
     r"stellungnahme der verwaltung|stellungnahme|antrag|anfrage|antworten?(?: der verwaltung)?|"
     r"fragen(?: und antworten)?|zusammenfassung|ausgangslage|problembeschreibung|lösungsvorschlag|"
-    r"alternativen|klimarelevanz|abstimmungsergebnis|empfehlung"
+    r"alternativen|klimarelevanz|abstimmungsergebnis|abstimmung|beratungsergebnis|beschlussfassung|empfehlung"
 )
 _KEYWORD_ALONE = re.compile(
     rf"^({_KEYWORDS})(?:\s+\d{{1,2}})?\s*:?(?:\s*(?:ja\b|nein\b|x\b|[☐☒]))*\s*:?$", re.IGNORECASE
@@ -53,6 +53,21 @@ _AGENDA = re.compile(
 _AGENDA_ON = re.compile(r"^(?:Ö|N|NÖ|TO)\s?(\d{1,3}(?:\.\d{1,3})*)\.?\s+([A-ZÄÖÜ„\"].*)$")
 _NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(\.?)\s+([A-ZÄÖÜ„\"].*)$")
 _NUMBER_ALONE = re.compile(r"^(?:Punkt\s+(\d{1,3}(?:\.\d{1,2})?):?|(\d{1,3}(?:\.\d{1,2})?)\.?\))$")
+_NUMBERED_PAREN = re.compile(r"^(\d{1,2})\.?\)\s+([A-ZÄÖÜ„\"].*)$")  # '1.) Verbesserung Kreuzung', '3) Baugebiet'
+# Agenda items of minutes in forms that are only items when their number continues the sequence:
+# '4' or '4.)' alone on a line (title on the next lines), '1  Eröffnung …' (number, two spaces), '2) Grün …'.
+_ITEM_WEAK = re.compile(r"^(\d{1,2})(?:\.?\)|\.)?(?:(?:\s{2,}|(?<=\))\s+)([A-ZÄÖÜ„\"].*))?$")
+_REFERENCE_LINE = re.compile(r"^[A-ZÄÖÜ][\wÄÖÜäöüß.]*(?:[-/][\w.]+){2,}(?:\s+miterledigt:?)?$")
+# Where running text joined onto a heading line starts: a capitalised article or pronoun after a word.
+_SENTENCE_IN_LINE = re.compile(
+    r"(?<=[\w)“\"])\s+(?=(?:Der|Die|Das|Den|Dem|Ein|Eine|Es|Er|Wir|Alle|Nach|Im|Bei|Dieses|Diese|Dieser)\s)"
+)
+_VOTE_LINE = re.compile(r"\b(?:ja-?stimmen|nein-?stimmen|gegenstimmen|stimmenthaltung|einstimmig|mehrheitlich)\b",
+                        re.IGNORECASE)
+_NUMBER_PREFIX = re.compile(r"^\d{1,3}(?:\.\d{1,3})*(?:\.\)|\)|\.)?\s*")
+_SPACED = re.compile(r"\b(?:[A-Za-zÄÖÜäöüß] ){3,}[A-Za-zÄÖÜäöüß]\b")
+_MEETING_PART = re.compile(r"^(anfragen|dringlichkeitsanträge|mitteilungen des bürgermeisters|aktuelle stunde|"
+                           r"verlauf der sitzung)$", re.IGNORECASE)
 _ROMAN = re.compile(r"^((?:X{0,2})(?:IX|IV|V?I{0,3}))\.\s+([A-ZÄÖÜ].*)$")
 _MONTH = re.compile(
     r"^(?:januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember)\b",
@@ -78,6 +93,7 @@ class _Draft:
     path: tuple[str, ...]
     lines: list[tuple[int | None, str]] = field(default_factory=list)
     public: bool | None = None
+    head_at: int = 0  # index in ``lines`` of the heading line (lines of empty sections before it are prepended)
 
 
 def _squash(line: str) -> str:
@@ -91,9 +107,11 @@ def _clip(text: str) -> str:
 
 def classify_line(line: str) -> Heading | None:
     """The heading a single line starts, or None for body text."""
-    line = _squash(line)
+    line = _squash(_SPACED.sub(lambda m: m.group(0).replace(" ", ""), line))
     if not line:
         return None
+    if m := _MEETING_PART.match(line):
+        return Heading("item", 1, m.group(1))
     if m := _KEYWORD_INLINE.match(line[:80]):
         return Heading("keyword", 1, _clip(m.group(1)))
     if len(line) > 160:
@@ -123,6 +141,11 @@ def classify_line(line: str) -> Heading | None:
             return None  # a list item that is a sentence, or 'Vizebürgermeisterin: Christa ...' of an attendance list
         head = line.split(":", 1)[0] if ":" in title and len(title.split(":", 1)[0]) >= 4 else line
         return Heading("numbered", number.count(".") + 1, _clip(head))
+    if (m := _NUMBERED_PAREN.match(line)) and int(m.group(1)) <= 40:
+        title = m.group(2).split(":", 1)[0] if ":" in m.group(2) else m.group(2)
+        if _plausible_title(title):
+            return Heading("numbered", 1, _clip(f"{m.group(1)}.) {title}"))
+        return None
     if (m := _ROMAN.match(line)) and m.group(1) and _plausible_title(m.group(2)):
         return Heading("keyword", 1, _clip(line))
     return None
@@ -159,7 +182,7 @@ def _is_minutes(doc: SourceDocument) -> bool:
 def _level(h: Heading, numbered_are_agenda: bool) -> int:
     if h.kind == "part":
         return _LEVEL_PART
-    if h.kind == "agenda" or (h.kind == "numbered" and numbered_are_agenda):
+    if h.kind == "item" or h.kind == "agenda" or (h.kind == "numbered" and numbered_are_agenda):
         return _LEVEL_AGENDA + h.depth - 1
     if h.kind == "keyword":
         return _LEVEL_KEYWORD
@@ -184,12 +207,11 @@ def split_sections(doc: SourceDocument) -> list[Section]:
         whole = _to_section(_Draft(doc.title, "preamble", (doc.title,), lines))
         return [whole] if whole else []
     headings = [classify_line(text) for _, text in lines]
-    for i, (_, text) in enumerate(lines):
-        if (m := _NUMBER_ALONE.match(_squash(text))) and headings[i] is None:
-            number = m.group(1) or m.group(2)
-            following = next((_squash(t) for _, t in lines[i + 1 : i + 4] if t.strip()), "")
-            if following and not _NUMBER_ALONE.match(following) and not following.endswith((".", "?", ",")):
-                headings[i] = Heading("agenda", number.count(".") + 1, _clip(f"{number}.) {following}"))
+    if _is_minutes(doc):
+        _sequence_items(lines, headings)
+    elif _is_slides(doc, headings):
+        return _slide_sections(doc)
+    headings = [_complete_title(h, lines, i) if h else None for i, h in enumerate(headings)]
     has_agenda = sum(1 for h in headings if h and h.kind == "agenda") >= 2
     numbered_are_agenda = _is_minutes(doc) and not has_agenda
     # An explicit public part heading restores publicity unless a document-wide marker closed the document.
@@ -200,6 +222,8 @@ def split_sections(doc: SourceDocument) -> list[Section]:
     stack: list[tuple[int, str]] = []
     part_public: bool | None = None
     for (page, text), heading, marker in zip(lines, headings, markers, strict=True):
+        if heading is not None and _vote_of_resolution(heading, drafts[-1]):
+            heading = None  # 'Beschluss: …' + 'Abstimmungsergebnis: …': the vote stays with the resolution it decided
         if heading is not None:
             level = _level(heading, numbered_are_agenda)
             while stack and stack[-1][0] >= level:
@@ -212,6 +236,137 @@ def split_sections(doc: SourceDocument) -> list[Section]:
         if marker is not None and not marker.public and not marker.part:
             drafts[-1].public = False  # a non-public marker line closes the section it stands in
         drafts[-1].lines.append((page, text))
+    merged = _merge_small([d for d in drafts if any(t.strip() for _, t in d.lines)])
+    return [s for s in (_to_section(d) for d in merged) if s is not None]
+
+
+_VOTE_HEADINGS = {"abstimmungsergebnis", "abstimmung", "beratungsergebnis"}
+
+
+def _vote_of_resolution(heading: Heading, current: _Draft) -> bool:
+    return (heading.kind == "keyword" and heading.title.lower() in _VOTE_HEADINGS and current.kind == "keyword"
+            and current.heading.lower().startswith("beschluss"))
+
+
+def _number(h: Heading) -> int | None:
+    m = re.match(r"^(?:(?:TOP|Top|Tagesordnungspunkt|Punkt|Ö|N|NÖ|TO)\s*)?(\d{1,3})(?:\.\)|\)|\.|:|\s|$)", h.title)
+    return int(m.group(1)) if m and h.depth == 1 else None
+
+
+def _sequence_items(lines: list[tuple[int | None, str]], headings: list[Heading | None]) -> None:
+    """Agenda items of minutes that only their numbering gives away (in place).
+
+    An item number continues the sequence of the items before it (1, 2, 3 …): '4' or '4.)' alone on a line
+    takes its title from the next lines, '1  Eröffnung …' and '2) Grün …' are items, and a numbered heading
+    '4. Sonstiges' after TOP 3 is TOP 4, not a point inside TOP 3. Numbered lists inside an item (a
+    resolution's '1. Der Rat …', questions) start again at 1 and are left alone.
+    """
+    explicit = {_number(h) for h in headings if h is not None and h.kind == "agenda"}
+    last = 0
+    for i, (_, text) in enumerate(lines):
+        h = headings[i]
+        if h is not None and h.kind in ("agenda", "numbered") and (n := _number(h)) is not None:
+            if h.kind == "agenda" and n > last or h.kind == "numbered" and n == last + 1 and n not in explicit:
+                headings[i] = Heading("agenda", 1, h.title)
+                last = n
+            continue
+        if h is not None or not (m := _ITEM_WEAK.match(text.strip())) or int(m.group(1)) not in (last + 1, last + 2):
+            continue
+        title = _cut_sentence(m.group(2) or "") or _title_below(lines, i)
+        if title and _plausible_item(title):
+            number = f"{m.group(1)}.)" if ")" in text else m.group(1)
+            headings[i] = Heading("agenda", 1, _clip(f"{number} {title}"))
+            last = int(m.group(1))
+
+
+def _plausible_item(title: str) -> bool:
+    """An item title found by its number: may name a date or a plan number, is not a sentence or a figure."""
+    if sum(ch.isalpha() for ch in title) < 4 or title.endswith((".", "?", "!")):
+        return False
+    return not (_SENTENCE_START.match(title) and len(title.split()) > 4)
+
+
+def _cut_sentence(title: str) -> str:
+    """A heading line without the running text joined onto it ('… Tagesordnung Der Bürgermeister eröffnet …')."""
+    title = _squash(title)
+    m = _SENTENCE_IN_LINE.search(title, 12)
+    return title[: m.start()] if m else title
+
+
+def _title_below(lines: list[tuple[int | None, str]], i: int) -> str:
+    """The title lines after an item number alone on its line, up to a reference line or a blank line."""
+    parts: list[str] = []
+    for _, text in lines[i + 1 : i + 8]:
+        line = _squash(text)
+        if not line:
+            if parts:
+                break
+            continue
+        if _REFERENCE_LINE.match(line) or _ITEM_WEAK.match(line) or classify_line(line) or len(parts) == 4:
+            break
+        if parts and (len(line) > 100 or line.endswith((".", "?", ":")) or _SENTENCE_START.match(line)):
+            break  # running text after the title
+        parts.append(line)
+    return _join_title(parts)
+
+
+def _join_title(parts: list[str]) -> str:
+    out = ""
+    for part in parts:
+        if out.endswith("-") and part[:1].islower():
+            out = out[:-1] + part  # 'Heim-' + 'stättengenossenschaft'
+        else:
+            out = f"{out} {part}".strip()
+    return out
+
+
+def _complete_title(h: Heading, lines: list[tuple[int | None, str]], i: int) -> Heading:
+    """A numbered or agenda heading that wraps onto the next line keeps both lines; joined running text is cut off."""
+    if h.kind not in ("agenda", "numbered") or not h.title or h.title.endswith("…"):
+        return h
+    title = _cut_sentence(h.title)
+    line_rest, title_rest = (_NUMBER_PREFIX.sub("", x) for x in (_squash(lines[i][1]), title))
+    if title_rest and line_rest.startswith(title_rest) and len(line_rest) - len(title_rest) < 3:
+        nxt = _squash(lines[i + 1][1]) if i + 1 < len(lines) else ""
+        if _continues(title, nxt):
+            title = _join_title([title, _cut_sentence(nxt)])
+    return Heading(h.kind, h.depth, _clip(title)) if title != h.title else h
+
+
+def _continues(title: str, nxt: str, strict: bool = False) -> bool:
+    if not nxt or title.endswith((".", ":", ";", "?", "!", ")")) or nxt.endswith(":") or re.match(r"^[\w-]+:", nxt):
+        return False
+    if classify_line(nxt) or _ITEM_WEAK.match(nxt) or _REFERENCE_LINE.match(nxt) or _VOTE_LINE.search(nxt):
+        return False
+    if not nxt[:1].isalnum() or _SENTENCE_START.match(nxt) or nxt.split(" ", 1)[0] in ("Herr", "Frau", "Hr.", "Fr."):
+        return False
+    cut = _cut_sentence(nxt)
+    if title.endswith((",", "-", "–")) or _CUT.search(title) or (nxt[:1].islower() and not strict):
+        return len(cut) <= 90
+    return not strict and len(cut) <= 60 and not cut.endswith(".")
+
+
+def _is_slides(doc: SourceDocument, headings: list[Heading | None]) -> bool:
+    """A slide deck: several pages of little text each and (nearly) no headings of a council document."""
+    sizes = sorted(len(p.text) for p in doc.pages if p.text.strip())
+    return len(sizes) >= 3 and sizes[len(sizes) // 2] < 700 and sum(h is not None for h in headings) < len(sizes) / 3
+
+
+def _slide_sections(doc: SourceDocument) -> list[Section]:
+    """One section per slide, titled by its first line (a wrapped title keeps its second line)."""
+    drafts: list[_Draft] = []
+    for page in doc.pages:
+        lines = [_squash(t) for t in page.text.split("\n") if t.strip()]
+        titles = [k for k, t in enumerate(lines) if sum(c.isalpha() for c in t) >= 4 and not _DATE.search(t)]
+        if not titles:
+            if drafts:
+                drafts[-1].lines.extend((page.number, t) for t in page.text.split("\n"))
+            continue
+        k = titles[0]
+        title = lines[k]
+        if k + 1 < len(lines) and _continues(title, lines[k + 1], strict=True):
+            title = _join_title([title, lines[k + 1]])
+        drafts.append(_Draft(_clip(title), "slide", (_clip(title),), [(page.number, t) for t in page.text.split("\n")]))
     merged = _merge_small([d for d in drafts if any(t.strip() for _, t in d.lines)])
     return [s for s in (_to_section(d) for d in merged) if s is not None]
 
@@ -239,6 +394,9 @@ def _is_small(d: _Draft) -> bool:
     body = _substance(d)
     if d.kind == "keyword":
         return not any(ch.isalnum() for ch in body)
+    if d.kind == "agenda":  # an item with a line of its own ('Es werden keine Anfragen gestellt.') is kept
+        own = _squash(" ".join(t for _, t in d.lines[d.head_at + 1 :]))
+        return len(own.replace(" ", "")) < 25
     return len(body.replace(" ", "")) < MIN_SUBSTANCE_CHARS
 
 
@@ -248,6 +406,7 @@ def _merge_small(drafts: list[_Draft]) -> list[_Draft]:
     pending: _Draft | None = None
     for i, d in enumerate(drafts):
         if pending is not None:
+            d.head_at += len(pending.lines)
             d.lines = pending.lines + d.lines
             pending = None
         if _is_small(d):

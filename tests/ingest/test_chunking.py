@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from assistant.models import Page, Section, SourceDocument
-from ingest.chunking import chunk_document, chunk_id_for
+from ingest.chunking import chunk_document, chunk_id_for, section_label
 from ingest.parsers import ParseContext, parse_file
 from ingest.sectioning import split_sections
 
@@ -56,7 +56,8 @@ def test_ids_deterministic_unique_and_metadata_copied(fixtures: Path, name: str)
             doc.body,
         )
         assert c.content_hash == doc.content_hash
-        assert c.section == c.section_path[-1]
+        assert c.section == section_label(c.section_path, c.section_path[-1])
+        assert c.section.startswith(c.section_path[-1])
 
 
 def test_chunk_id_formula() -> None:
