@@ -119,3 +119,37 @@ DATE = AnswerType(
 def answer_types_for_sentences(question: str) -> tuple[AnswerType, ...]:
     """The answer types a question asks for when the answerer picks sentences: the retrieval types and date."""
     return expected_answer_types(question, (*ANSWER_TYPES, DATE))
+
+
+# "How many ...?" is answered by a sentence with a number (a count is not a sum of money). Used by the answer
+# check only, like DATE.
+_NUMBER_WORDS = r"zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|two|three|four|five|six|seven|eight|nine|ten"
+COUNT = AnswerType(
+    "count",
+    re.compile(r"\b(how many|wie viele|wieviele|anzahl|number of|wie viel)\b", re.IGNORECASE),
+    re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE),
+)
+_TYPE_WORDS = re.compile(r"(?:how|much|many|high|viel|viele|hoch|höhe|betrag|summe|anzahl|number|amount|total|"
+                         r"gesamt|insgesamt|jahr|year|date|datum|tag|day|ergebnis|result)", re.IGNORECASE)
+
+
+def is_question_word(word: str) -> bool:
+    """Does ``word`` say what kind of fact is asked ("Kosten", "abgestimmt", "when") rather than what about?"""
+    if _TYPE_WORDS.fullmatch(word):
+        return True
+    return any(t.question.fullmatch(word) for t in (*ANSWER_TYPES, DATE, COUNT))
+
+
+# Where a sentence answers "where?": besides an address or a venue field, a place named after a preposition
+# ("bei der Immobilienmesse „Expo Real“ … in München"). Used by the answer check, not as a retrieval prior.
+PLACE_IN_SENTENCE = AnswerType(
+    "place",
+    next(t for t in ANSWER_TYPES if t.name == "place").question,
+    re.compile(next(t for t in ANSWER_TYPES if t.name == "place").passage.pattern +
+               r"|\b(?:in|im|bei|auf|an)\s+(?:der|dem|den|einer|einem)?\s*(?:\w+\s+)?[„\"]?[A-ZÄÖÜ][\wäöüß-]+"),
+)
+
+
+def for_sentences(types: tuple[AnswerType, ...]) -> tuple[AnswerType, ...]:
+    """The sentence-level form of answer types (a wider "place")."""
+    return tuple(PLACE_IN_SENTENCE if t.name == "place" else t for t in types)

@@ -1,14 +1,23 @@
 """Answers from retrieved passages. The default needs no LLM: it quotes the sentences that answer.
 
-``AnswerGenerator`` is the protocol every backend implements (an LLM backend plugs in here). The
-extractive answerer scores the sentences of the top passages against the question (stemmed terms, German
-council vocabulary for English questions, the section heading, the passage's rank), frames them in the
-question's language, quotes the German evidence verbatim and numbers the citations. A question that asks
-for a sum of money, a vote, a party, a person, a place or a date prefers the sentences that state one
-(``answer_types``); an English answer ends with English glosses of the council terms its German quotes use
-(``gloss``: "mehrheitlich = by majority"). Together: dev answer_contains 56.4 -> 71.8 %, second question set
-40.0 -> 57.1 %.
-When the best passage is too far from the question it refuses instead of returning weak matches.
+``AnswerGenerator`` is the protocol every backend implements (an LLM backend plugs in here); it receives the
+question's ``QueryAnalysis`` (language, council terms, answer types, key terms), so no answerer detects the
+language or looks the glossary up again. Three outcomes:
+
+* **answered** — a sentence of the cited passages states a fact of the asked type about the asked thing
+  (``support``). The first line gives that fact (``short_answer``: the amount with what it is for and the
+  year, the date with the event, the vote with agenda item, body, date and result, the name with its
+  context); then the quotes as numbered evidence. Quotes are cleaned (``evidence``: no page headers, PDF
+  line breaks joined, a sentence starting with "Hierfür"/"Dies"/"This" brings the sentence before it).
+* **related records, no answer** (``refused=True, related=True``) — the passages are on the topic but no
+  sentence states the asked fact; the closest records are cited so the reader can read on.
+* **nothing found** (``refused=True, related=False``) — the question names something no record the asker
+  may see contains, or the best passage is too far from the question.
+
+The extractive answerer scores the sentences of the top passages against the question (stemmed terms, German
+council vocabulary for English questions, the section heading, the passage's rank, the expected answer type)
+and quotes the German evidence verbatim; an English answer ends with English glosses of the council terms
+its German quotes use (``gloss``). Measured effects live in ``eval/results`` and the README.
 """
 
 from __future__ import annotations
@@ -19,12 +28,15 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from assistant.answer_types import answer_types_for_sentences, matches_answer_type
+from assistant.answer_types import ANSWER_TYPES, matches_answer_type
+from assistant.evidence import agenda_item, passage_sentences, with_antecedent
 from assistant.gloss import gloss_line
-from assistant.glossary import council_terms, german_terms
+from assistant.glossary import german_terms
 from assistant.models import Answer, Citation, Hit
+from assistant.query import QueryAnalysis, analyse
 from assistant.safe_output import inert_quote
-from assistant.sentences import split_sentences
+from assistant.short_answer import compose
+from assistant.support import FactCheck, Finding
 from assistant.text_analysis import STOPWORDS, GermanAnalyzer
 
 REFUSAL = {
@@ -35,6 +47,18 @@ _INTRO = {
     "de": "Laut {label}:",
     "en": "According to {label}:",
 }
+RELATED = {
+    "de": "Die gefundenen Unterlagen behandeln das Thema, nennen aber nicht {fact}. Zum Weiterlesen:",
+    "en": "The records found discuss the topic but do not state {fact}. To read on:",
+}
+_ASKED_FACT = {
+    "de": {"money": "den gefragten Betrag", "date": "das gefragte Datum", "vote": "das Abstimmungsergebnis",
+           "party": "die gefragte Fraktion", "person": "die gefragte Person", "place": "den gefragten Ort",
+           "count": "die gefragte Zahl", "": "die gefragte Angabe"},
+    "en": {"money": "the amount asked for", "date": "the date asked for", "vote": "the result of the vote",
+           "party": "the group asked for", "person": "the person asked for", "place": "the place asked for",
+           "count": "the number asked for", "": "what was asked"},
+}
 _QUANTITY = re.compile(r"\b(how (much|many|high|long|old|often)|wie (viel|viele|hoch|lange|alt|oft)|wieviel|"
                        r"when|wann|bis wann|seit wann|cost|kostet|kosten|betrag|höhe|year|jahr|date|datum)\b",
                        re.IGNORECASE)
@@ -42,13 +66,28 @@ _DIGIT = re.compile(r"\d")
 
 
 class AnswerGenerator(Protocol):
-    """Turns a question and its retrieved passages into an answer with citations."""
+    """Turns a question and its retrieved passages into an answer with citations.
+
+    ``analysis`` is the question's ``QueryAnalysis`` (the service passes the one retrieval used); a plain
+    language code is accepted for callers that have none (the question is then analysed once, here)."""
 
     name: str
 
-    def answer(self, question: str, hits: Sequence[Hit], language: str) -> Answer: ...
+    def answer(self, question: str, hits: Sequence[Hit], analysis: QueryAnalysis | str) -> Answer: ...
 
-    def stream(self, question: str, hits: Sequence[Hit], language: str) -> Iterator[str]: ...
+    def stream(self, question: str, hits: Sequence[Hit], analysis: QueryAnalysis | str) -> Iterator[str]: ...
+
+
+def as_analysis(question: str, analysis: QueryAnalysis | str) -> QueryAnalysis:
+    """The question's analysis; a bare language code means: analyse ``question`` in that language."""
+    if isinstance(analysis, QueryAnalysis):
+        return analysis
+    return analyse(question, language=analysis if analysis in REFUSAL else None)
+
+
+def language_of(analysis: QueryAnalysis | str) -> str:
+    language = analysis.language if isinstance(analysis, QueryAnalysis) else analysis
+    return language if language in REFUSAL else "de"
 
 
 _ANCHOR = re.compile(r"[^\W\d_][\w\-]*|\d{4}", re.UNICODE)
@@ -105,9 +144,10 @@ class RefusalPolicy:
                 unknown.append(token)
         return unknown
 
-    def refuses(self, question: str, hits: Sequence[Hit], language: str) -> bool:
+    def refuses(self, question: str, hits: Sequence[Hit], analysis: QueryAnalysis | str) -> bool:
         """Rule 2 (similarity); rule 1 is applied by the service before any generator runs, because a
         follow-up ("und die Personalkosten?") is about the documents of the previous answer."""
+        language = language_of(analysis)
         if not hits:
             return True
         if not any("similarity" in h.scores for h in hits):
@@ -116,9 +156,39 @@ class RefusalPolicy:
         return self.support(hits) < threshold
 
 
-def refusal_answer(question: str, hits: Sequence[Hit], language: str, generator: str) -> Answer:
+def refusal_answer(question: str, hits: Sequence[Hit], analysis: QueryAnalysis | str, generator: str) -> Answer:
+    """Nothing found: no record the asker may see supports an answer (``related=False``)."""
+    language = language_of(analysis)
     return Answer(question=question, text=REFUSAL[language], language=language, refused=True,
                   hits=tuple(hits), generator=generator)
+
+
+def asked_fact(analysis: QueryAnalysis) -> str:
+    types = [t.name for t in analysis.sentence_types]
+    return types[0] if types else ""
+
+
+def related_answer(question: str, hits: Sequence[Hit], analysis: QueryAnalysis, generator: str,
+                   quotes: dict[int, str], max_records: int = 3) -> Answer:
+    """Related records, no answer: the passages discuss the topic but state no fact of the asked kind.
+    The closest records are cited (one passage each, quoting its sentence closest to the question)."""
+    language = language_of(analysis)
+    fact = _ASKED_FACT[language].get(asked_fact(analysis), _ASKED_FACT[language][""])
+    lines = [RELATED[language].format(fact=fact)]
+    citations: list[Citation] = []
+    seen: set[str] = set()
+    for i, hit in enumerate(hits):
+        if len(citations) >= max_records:
+            break
+        if hit.chunk.document_id in seen:
+            continue
+        seen.add(hit.chunk.document_id)
+        n = len(citations) + 1
+        quote = quotes.get(i) or ""
+        citations.append(citation_for(hit, n, quote))
+        lines.append(f"[{n}] {document_label(hit, language)}")
+    return Answer(question=question, text="\n".join(lines), language=language, refused=True, related=True,
+                  citations=tuple(citations), hits=tuple(hits), generator=generator)
 
 
 def document_label(hit: Hit, language: str) -> str:
@@ -138,12 +208,18 @@ def document_label(hit: Hit, language: str) -> str:
     return label
 
 
+
 @dataclass(frozen=True)
 class _Scored:
     score: float
     hit_index: int
     position: int
-    sentence: str
+    sentence: str  # as quoted: the sentence with the one it refers back to
+    start: int = -1  # position of the first quoted sentence
+
+    @property
+    def first(self) -> int:
+        return self.position if self.start < 0 else self.start
 
 
 class ExtractiveAnswerer:
@@ -153,73 +229,101 @@ class ExtractiveAnswerer:
 
     def __init__(self, analyzer: GermanAnalyzer | None = None, *, refusal: RefusalPolicy | None = None,
                  max_sentences: int = 3, max_citations: int = 3, passages: int = 4,
-                 type_bonus: float = 0.6) -> None:
+                 type_bonus: float = 0.6, check: FactCheck | None = None) -> None:
         self.analyzer = analyzer or GermanAnalyzer()
         self.refusal = refusal or RefusalPolicy()
         self.max_sentences = max_sentences
         self.max_citations = max_citations
         self.passages = passages
         self.type_bonus = type_bonus
+        self.check = check or FactCheck(self.analyzer, passages=passages)
 
-    def _query_terms(self, question: str, language: str) -> set[str]:
-        return set(self.analyzer.tokens(f"{question} {council_terms(question, language)}"))
-
-    def _score_sentences(self, question: str, hits: Sequence[Hit], language: str) -> list[_Scored]:
-        terms = self._query_terms(question, language)
-        wants_number = bool(_QUANTITY.search(question))
-        types = answer_types_for_sentences(question)
+    def _score_sentences(self, analysis: QueryAnalysis, hits: Sequence[Hit]) -> list[_Scored]:
+        terms = set(self.analyzer.tokens(f"{analysis.text} {analysis.terms}"))
+        wants_number = bool(_QUANTITY.search(analysis.text))
+        types = analysis.sentence_types
         scored: list[_Scored] = []
         for i, hit in enumerate(hits[: self.passages]):
             heading_terms = set(self.analyzer.tokens(" ".join(hit.chunk.section_path)))
             heading_bonus = 0.5 * len(terms & heading_terms) / max(len(terms), 1)
             rank_prior = 0.6 / (1 + i)
-            for pos, sentence in enumerate(split_sentences(hit.chunk.text)):
+            sentences = passage_sentences(hit.chunk.text)
+            for pos, sentence in enumerate(sentences):
                 if len(sentence) < 3 or not re.search(r"[^\W\d_]", sentence):
                     continue
-                tokens = set(self.analyzer.tokens(sentence))
+                start, quoted = with_antecedent(sentences, pos)
+                tokens = set(self.analyzer.tokens(quoted))
                 overlap = len(terms & tokens) / max(len(terms), 1)
                 number_bonus = 0.15 if wants_number and _DIGIT.search(sentence) else 0.0
                 type_bonus = self.type_bonus if types and matches_answer_type(sentence, types) else 0.0
-                length_penalty = 0.1 if len(sentence) > 400 else 0.0
+                length_penalty = 0.1 if len(quoted) > 400 else 0.0
                 score = overlap + heading_bonus + rank_prior + number_bonus + type_bonus - length_penalty
-                scored.append(_Scored(score, i, pos, sentence))
+                scored.append(_Scored(score, i, pos, quoted, start))
         return scored
 
-    def select(self, question: str, hits: Sequence[Hit], language: str) -> list[_Scored]:
-        scored = sorted(self._score_sentences(question, hits, language), key=lambda s: -s.score)
+    def select(self, analysis: QueryAnalysis, hits: Sequence[Hit], lead: Finding | None = None) -> list[_Scored]:
+        """The quoted sentences; ``lead`` (the sentence that states the asked fact) comes first."""
+        scored = sorted(self._score_sentences(analysis, hits), key=lambda s: -s.score)
         if not scored:
             return []
-        best = scored[0].score
         chosen: list[_Scored] = []
-        hits_used: set[int] = set()
+        if lead is not None:
+            chosen.append(next((s for s in scored if (s.hit_index, s.position) == (lead.hit_index, lead.position)),
+                               _Scored(scored[0].score, lead.hit_index, lead.position, lead.text, lead.start)))
+        best = scored[0].score
+        hits_used = {c.hit_index for c in chosen}
         for s in scored:
             if len(chosen) >= self.max_sentences or s.score < 0.75 * best:
                 break
             if s.hit_index not in hits_used and len(hits_used) >= self.max_citations:
                 continue
-            if any(s.sentence in c.sentence or c.sentence in s.sentence for c in chosen):
+            if any(s.hit_index == c.hit_index and (s.sentence in c.sentence or c.sentence in s.sentence)
+                   for c in chosen):
                 continue
             chosen.append(s)
             hits_used.add(s.hit_index)
-        return sorted(chosen, key=lambda s: (s.hit_index, s.position))
+        first = chosen[0].hit_index
+        return sorted(chosen, key=lambda s: (s.hit_index != first, s.hit_index, s.first))
 
-    def answer(self, question: str, hits: Sequence[Hit], language: str) -> Answer:
-        if self.refusal.refuses(question, hits, language):
-            return refusal_answer(question, hits, language, self.name)
-        chosen = self.select(question, hits, language)
-        if not chosen:
-            return refusal_answer(question, hits, language, self.name)
+    def closest_sentences(self, analysis: QueryAnalysis, hits: Sequence[Hit]) -> dict[int, str]:
+        """Per passage, the sentence closest to the question (quoted by the related-records outcome)."""
+        best: dict[int, _Scored] = {}
+        for s in self._score_sentences(analysis, hits):
+            if s.hit_index not in best or s.score > best[s.hit_index].score:
+                best[s.hit_index] = s
+        return {i: s.sentence for i, s in best.items()}
+
+    def answer(self, question: str, hits: Sequence[Hit], analysis: QueryAnalysis | str) -> Answer:
+        analysis = as_analysis(question, analysis)
+        if self.refusal.refuses(question, hits, analysis):
+            return refusal_answer(question, hits, analysis, self.name)
+        answering = self.check.answering(analysis, hits)
+        if not answering:
+            return related_answer(question, hits, analysis, self.name, self.closest_sentences(analysis, hits))
+        return self.answer_from(question, hits, analysis, answering[0])
+
+    def answer_from(self, question: str, hits: Sequence[Hit], analysis: QueryAnalysis, lead: Finding) -> Answer:
+        """The answer led by ``lead``: its fact as the first line, then the numbered quotes."""
+        language = language_of(analysis)
+        chosen = self.select(analysis, hits, lead)
         numbers: dict[int, int] = {}
         quotes: dict[int, list[str]] = {}
         for s in chosen:
             numbers.setdefault(s.hit_index, len(numbers) + 1)
             quotes.setdefault(s.hit_index, []).append(s.sentence)
-        lines = []
+        short = compose(analysis.sentence_types or self.check.types(analysis), lead.sentence, hits[lead.hit_index],
+                        language, numbers[lead.hit_index])
+        lines = [short.text]
+        quote_marks = ("„", "“") if language == "de" else ("\u201c", "\u201d")
         for hit_index, n in numbers.items():
             hit = hits[hit_index]
             quoted = " … ".join(inert_quote(q) for q in quotes[hit_index])  # the record cannot close it
-            quote_marks = ("„", "“") if language == "de" else ("\u201c", "\u201d")
-            intro = _INTRO[language].format(label=document_label(hit, language))
+            label = document_label(hit, language)
+            item = agenda_item(hit.chunk.section_path)
+            if item and item != hit.chunk.section and any(matches_answer_type(q, _VOTE) for q in quotes[hit_index]):
+                label += (", Tagesordnungspunkt „" if language == "de" else ", agenda item \u201c") + \
+                    inert_quote(item) + ("“" if language == "de" else "\u201d")
+            intro = _INTRO[language].format(label=label)
             lines.append(f"{intro} {quote_marks[0]}{quoted}{quote_marks[1]} [{n}]")
         if language == "en":  # the quotes stay German: translate the words that carry the decision
             gloss = gloss_line(" ".join(s.sentence for s in chosen))
@@ -228,10 +332,13 @@ class ExtractiveAnswerer:
         citations = tuple(
             citation_for(hits[hit_index], n, " … ".join(quotes[hit_index])) for hit_index, n in numbers.items())
         return Answer(question=question, text="\n\n".join(lines), language=language, refused=False,
-                      citations=citations, hits=tuple(hits), generator=self.name)
+                      citations=citations, hits=tuple(hits), generator=self.name, short_answer=short.text)
 
-    def stream(self, question: str, hits: Sequence[Hit], language: str) -> Iterator[str]:
-        yield self.answer(question, hits, language).text
+    def stream(self, question: str, hits: Sequence[Hit], analysis: QueryAnalysis | str) -> Iterator[str]:
+        yield self.answer(question, hits, analysis).text
+
+
+_VOTE = tuple(t for t in ANSWER_TYPES if t.name == "vote")
 
 
 def citation_for(hit: Hit, n: int, quote: str) -> Citation:
@@ -239,4 +346,5 @@ def citation_for(hit: Hit, n: int, quote: str) -> Citation:
     return Citation(n=n, chunk_id=c.chunk_id, document_id=c.document_id, source=c.source,
                     source_path=c.source_path, title=c.title, section=c.section, quote=quote, passage=c.text,
                     page=c.page, reference=c.reference, document_type=c.document_type, date=c.date,
-                    body=c.body, public=c.public)
+                    body=c.body, public=c.public, section_path=tuple(c.section_path),
+                    ocr=bool(getattr(c, "ocr", False)))

@@ -181,6 +181,15 @@ class Citation:
     date: str | None = None
     body: str | None = None
     public: bool | None = None
+    section_path: tuple[str, ...] = ()
+    ocr: bool = False  # the cited page's text came from OCR
+
+    @property
+    def part(self) -> str | None:
+        """The part of the record the passage is in ("Anlage: Stellungnahme"), from the section path."""
+        from assistant.evidence import record_part
+
+        return record_part(self.section_path, self.title)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -197,6 +206,10 @@ class Citation:
             "document_type": self.document_type,
             "body": self.body,
             "public": self.public,
+            "record": self.title,
+            "part": self.part,
+            "section_path": list(self.section_path),
+            "ocr": self.ocr,
         }
 
 
@@ -217,6 +230,8 @@ class Answer:
     verified_on: str | None = None  # staff checked this answer on that date (and nothing cited changed)
     verification_outdated: str | None = None  # date of a staff check that no longer holds
     next_step: str | None = None  # where to ask when the records do not answer (refusals)
+    short_answer: str | None = None  # the first line: the asked fact from the cited passage
+    related: bool = False  # refused, but the citations are records on the topic (they lack the asked fact)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -233,6 +248,8 @@ class Answer:
             "verified": {"by_staff": True, "on": self.verified_on} if self.verified_on else None,
             "verification_outdated": self.verification_outdated,
             "next_step": self.next_step,
+            "short_answer": self.short_answer,
+            "related": self.related,
         }
 
 

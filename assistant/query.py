@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.answer_types import ANSWER_TYPES, DATE, AnswerType, expected_answer_types, expected_sections
-from assistant.glossary import council_terms, expand_query
+from assistant.glossary import council_terms, expand_query, german_terms
 from assistant.language import detect_language
 
 # words of a question that say what kind of thing is asked, not what it is about
@@ -32,7 +32,9 @@ class QueryAnalysis:
     the asker's language (answers are framed in it); ``terms`` the council vocabulary for the search
     (EN→DE for English, section vocabulary for German); ``answer_types`` what retrieval should prefer (sum,
     vote, party, person, place); ``sentence_types`` those plus dates, for picking the answering sentence;
-    ``key_terms`` the content words of the question (what it is about, not what kind of thing it asks).
+    ``key_terms`` the content words of the question (what it is about, not what kind of thing it asks);
+    ``concepts`` each key term with its German council terms (English questions; German: the term alone),
+    so a check can ask whether a German sentence carries the concept.
     """
 
     text: str
@@ -41,6 +43,7 @@ class QueryAnalysis:
     answer_types: tuple[AnswerType, ...] = ()
     sentence_types: tuple[AnswerType, ...] = ()
     key_terms: tuple[str, ...] = ()
+    concepts: tuple[tuple[str, ...], ...] = ()
 
     @property
     def dense_queries(self) -> tuple[str, ...]:
@@ -60,9 +63,11 @@ def analyse(text: str, *, language: str | None = None, translate: bool = True) -
     language = language or detect_language(text)
     terms = council_terms(text, language) if translate else ""
     words = [w for w in _WORD.findall(text) if w.lower() not in _QUESTION_FILLER and len(w) > 1]
+    key_terms = tuple(dict.fromkeys(words))
+    concepts = tuple((w, *(german_terms(w).split() if translate and language == "en" else ())) for w in key_terms)
     return QueryAnalysis(
         text=text, language=language, terms=terms,
         answer_types=expected_answer_types(text, ANSWER_TYPES),
         sentence_types=expected_answer_types(text, (*ANSWER_TYPES, DATE)),
-        key_terms=tuple(dict.fromkeys(words)),
+        key_terms=key_terms, concepts=concepts,
     )

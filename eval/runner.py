@@ -82,6 +82,7 @@ class Answered:
     latency_ms: float
     text: str
     cited_sources: tuple[str, ...] = ()
+    related: bool = False  # refused with "related records, no answer" (still a refusal)
 
 
 @dataclass
@@ -241,7 +242,7 @@ def answer_all(assistant: AssistantLike, questions: Sequence[QAItem]) -> list[An
                 lang=item.lang,
                 kind=item.kind,
                 answerable=item.answerable,
-                refused=bool(answer.refused),
+                refused=bool(answer.refused),  # both refusals: related records, and nothing found
                 contains_ok=contains_all(answer.text, item.answer_contains) if item.answerable else None,
                 citation_ok=citation_correct(cited, item.gold)
                 if item.answerable and not answer.refused
@@ -249,6 +250,7 @@ def answer_all(assistant: AssistantLike, questions: Sequence[QAItem]) -> list[An
                 latency_ms=latency,
                 text=answer.text,
                 cited_sources=tuple(s for s, _ in cited),
+                related=bool(answer.refused and getattr(answer, "related", False)),
             )
         )
     return out
@@ -256,7 +258,9 @@ def answer_all(assistant: AssistantLike, questions: Sequence[QAItem]) -> list[An
 
 def answer_metrics(answers: Iterable[Answered]) -> dict[str, dict[str, Any]]:
     """group -> refusal accuracy (unanswerable), false-refusal rate, answer_contains rate and citation
-    correctness (answerable; the latter over answered, i.e. not refused, questions)."""
+    correctness (answerable; the latter over answered, i.e. not refused, questions). A refusal is either
+    outcome with ``refused: true``: "related records, no answer" or "nothing found"; ``n_related_*`` count
+    the former."""
     by_group: dict[str, list[Answered]] = {}
     for a in answers:
         for group in ("all", f"lang={a.lang}", f"kind={a.kind}"):
@@ -273,6 +277,8 @@ def answer_metrics(answers: Iterable[Answered]) -> dict[str, dict[str, Any]]:
             "n_answerable": len(answerable),
             "n_unanswerable": len(items) - len(answerable),
             "n_answered": len(answered),
+            "n_related_unanswerable": sum(1 for a in items if not a.answerable and a.related),
+            "n_related_answerable": sum(1 for a in answerable if a.related),
         }
     return table
 

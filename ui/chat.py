@@ -28,12 +28,35 @@ def _examples(lang: str) -> None:
 
 
 def render_answer(res: Resources, answer: Answer, lang: str, key: str) -> None:
+    """Three outcomes: an answer (the short answer first and large, then the quoted evidence), related
+    records without an answer (shown as such, with the records to read on), nothing found. Headings follow
+    the answer's language, not the UI's."""
+    lang = answer.language if answer.language in ("de", "en") else lang
     if answer.refused:
-        st.info(t(lang, "nothing_found") + " " + t(lang, "nothing_found_hint"), icon="🔎")
+        if getattr(answer, "related", False):
+            st.warning(f"**{escape_markdown(t(lang, 'related_title'))}**  \n"
+                       f"{escape_markdown(t(lang, 'related_hint'))}", icon="📂")
+        else:
+            st.info(t(lang, "nothing_found") + " " + t(lang, "nothing_found_hint"), icon="🔎")
         if answer.next_step:  # the operator's template with the URL-encoded question
             st.link_button(t(lang, "no_answer_next_step"), answer.next_step)
+        if getattr(answer, "related", False):
+            _citations(res, answer, lang, key)
         return
-    st.markdown(escape_markdown(answer.text))
+    short = getattr(answer, "short_answer", None)
+    text = answer.text
+    if short:
+        st.caption(t(lang, "short_answer"))
+        st.markdown(f"### {escape_markdown(short)}")
+        text = (text.split(short, 1)[1] if short in text else text).strip()
+        if text:
+            st.caption(t(lang, "evidence"))
+    if text:
+        st.markdown(escape_markdown(text))
+    _citations(res, answer, lang, key)
+
+
+def _citations(res: Resources, answer: Answer, lang: str, key: str) -> None:
     if answer.citations:
         st.caption(t(lang, "sources"))
         for c in answer.citations:

@@ -14,22 +14,42 @@ from ui.resources import original_file
 from ui.safe_text import escape_markdown, highlight_markdown
 
 
+def _part(c: Citation) -> str | None:
+    return getattr(c, "part", None)
+
+
+def _path(c: Citation) -> tuple[str, ...]:
+    return tuple(getattr(c, "section_path", ()) or ())
+
+
 def label(c: Citation, lang: str) -> str:
-    """Expander label (markdown, so escaped): '[n] title – section', marked when not public."""
+    """Expander label (markdown, so escaped): '[n] record – part – section (page, date)', marked when not
+    public."""
     text = f"[{c.n}] {c.title or c.source}"
+    part = _part(c)
+    if part and part not in (c.title, c.section):
+        text += f" – {part}"
     if c.section and c.section != c.title:
         text += f" – {c.section}"
-    if c.page:
-        text += f" ({t(lang, 'meta_page')} {c.page})"
+    details = [f"{t(lang, 'meta_page')} {c.page}"] if c.page else []
+    if c.date:
+        details.append(c.date)
+    if getattr(c, "ocr", False):
+        details.append("OCR")
+    if details:
+        text += f" ({', '.join(details)})"
     marker = f"🔒 {t(lang, 'nonpublic')} · " if c.public is not True else ""
     return marker + escape_markdown(text)
 
 
 def metadata_markdown(c: Citation, lang: str) -> str:
+    path = _path(c)
     rows = [
-        ("meta_title", c.title), ("meta_reference", c.reference), ("meta_type", c.document_type),
-        ("meta_body", c.body), ("meta_date", c.date), ("meta_section", c.section),
-        ("meta_page", str(c.page) if c.page else None), ("meta_source", c.source),
+        ("meta_title", c.title), ("meta_part", _part(c)), ("meta_reference", c.reference),
+        ("meta_type", c.document_type), ("meta_body", c.body), ("meta_date", c.date),
+        ("meta_section", c.section), ("meta_path", " › ".join(path) if len(path) > 1 else None),
+        ("meta_page", str(c.page) if c.page else None),
+        ("meta_ocr", t(lang, "ocr_yes") if getattr(c, "ocr", False) else None), ("meta_source", c.source),
     ]
     return "  \n".join(f"**{t(lang, key)}:** {escape_markdown(value)}" for key, value in rows if value)
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
-from assistant.answering import AnswerGenerator
+from assistant.answering import AnswerGenerator, as_analysis
 from assistant.models import Answer, Hit
+from assistant.query import QueryAnalysis
 
 from .grounding import sanitize
 
@@ -124,9 +125,10 @@ class AnswerStream(Iterator[str]):
 
 
 def open_stream(generator: AnswerGenerator, question: str, hits: Sequence[Hit],
-                language: str) -> AnswerStream:
+                analysis: QueryAnalysis | str) -> AnswerStream:
     """An ``AnswerStream`` for any generator (the extractive one computes its answer once at the end)."""
-    stream = generator.stream(question, hits, language)
+    analysis = as_analysis(question, analysis)
+    stream = generator.stream(question, hits, analysis)
     if isinstance(stream, AnswerStream):
         return stream
-    return AnswerStream(stream, lambda _raw, _error: generator.answer(question, hits, language))
+    return AnswerStream(stream, lambda _raw, _error: generator.answer(question, hits, analysis))

@@ -31,6 +31,7 @@ from assistant.answering import REFUSAL, AnswerGenerator, citation_for
 from assistant.glossary import german_terms
 from assistant.language import detect_language
 from assistant.models import Answer, Citation, Hit
+from assistant.query import QueryAnalysis
 from assistant.sentences import split_sentences
 from assistant.text_analysis import GermanAnalyzer
 
@@ -230,10 +231,10 @@ class GroundingGuard:
                       dropped_sentences=dropped)
 
 
-def fallback_answer(fallback: AnswerGenerator, question: str, hits: Sequence[Hit], language: str,
+def fallback_answer(fallback: AnswerGenerator, question: str, hits: Sequence[Hit], analysis: QueryAnalysis | str,
                     notice: str, *, dropped: tuple[str, ...] = ()) -> Answer:
     """The fallback answerer's answer (markup stripped), prefixed with ``notice``, ``fallback=True``."""
-    base = fallback.answer(question, hits, language)
+    base = fallback.answer(question, hits, analysis)
     text = sanitize(base.text)  # verbatim quotes may carry a passage's markdown image or HTML
     return replace(base, text=f"{notice}\n\n{text}", fallback=True, dropped_sentences=dropped)
 

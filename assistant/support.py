@@ -1,0 +1,123 @@
+"""Do the passages state the asked fact about the asked thing?
+
+Similarity says a passage is *on the topic*; a citizen's question asks for one fact. The check here looks for
+a sentence in the cited passages that
+
+1. states a fact of the asked type — a sum of money, a date, a vote, a name, a party, a place, a count
+   (``answer_types``; questions of no particular type skip this part), and
+2. is about the asked thing: the question's key terms (its content words; for an English question the
+   German council terms of its words and the names it contains), stemmed with the analyzer, occur in the
+   same sentence (with the sentence before it: a result line follows the motion it decides) or in the
+   same agenda item (its heading and text) or the record's title.
+
+No sentence passes: the records discuss the topic but do not state the asked fact (the "related records,
+no answer" outcome). The signals are properties of the question and the sentence, not of a question set.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.answer_types import COUNT, AnswerType, for_sentences, is_question_word, matches_answer_type
+from assistant.evidence import agenda_item, passage_sentences, with_antecedent
+from assistant.models import Hit
+from assistant.query import QueryAnalysis
+from assistant.text_analysis import GermanAnalyzer, words
+
+_NAME_OR_NUMBER = re.compile(r"^(?:[A-ZÄÖÜ][\wäöüß-]*|\d[\d.,/-]*)$")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A sentence of passage ``hit_index`` (position ``start``..``position`` after evidence clean-up)."""
+
+    hit_index: int
+    position: int
+    start: int
+    text: str  # the sentence with the one it refers back to
+    sentence: str  # the sentence itself (where the fact is)
+    about: float  # share of the question's key concepts it carries
+    typed: bool  # states a fact of the asked type
+
+
+@dataclass(frozen=True)
+class FactCheck:
+    """Finds the sentences that state the asked fact; thresholds are shares of the key concepts."""
+
+    analyzer: GermanAnalyzer
+    min_about_typed: float = 0.4
+    min_about_untyped: float = 0.0  # a question of no particular type: similarity and names decide
+    passages: int = 4
+    with_title: bool = True
+    context: bool = False  # leave out concepts (nearly) every shown passage carries
+    window: int = 2  # sentences before the one that states the fact that still speak of the same thing
+    minor_weight: float = 0.5
+
+    def concepts(self, analysis: QueryAnalysis) -> list[tuple[frozenset[str], float, frozenset[str]]]:
+        """Key concepts of the question: (the stems any one of which carries it, weight). Nouns and names
+        (capitalised, or numbers) weigh 1, other German words (verbs, adjectives) ``minor_weight``; an
+        English word counts through its German council terms (a word without any cannot occur in a German
+        record and is left out), a name or number as itself. The third element holds the stems of the whole
+        words (the rest are compound parts)."""
+        out: list[tuple[frozenset[str], float, frozenset[str]]] = []
+        seen: set[frozenset[str]] = set()
+        for word, *german in analysis.concepts or tuple((w,) for w in analysis.key_terms):
+            if is_question_word(word):
+                continue
+            name = bool(_NAME_OR_NUMBER.match(word))
+            if analysis.language == "en" and not name:
+                if not german:
+                    continue
+                text, weight = " ".join(german), 1.0
+            else:
+                text, weight = " ".join([word, *german]), 1.0 if name else self.minor_weight
+            stems = frozenset(self.analyzer.tokens(text))
+            whole = frozenset(self.analyzer.stem(w) for w in words(text))
+            if stems and stems not in seen:
+                seen.add(stems)
+                out.append((stems, weight, whole))
+        return out
+
+    def types(self, analysis: QueryAnalysis) -> tuple[AnswerType, ...]:
+        counts = (COUNT,) if COUNT.question.search(analysis.text) and not analysis.sentence_types else ()
+        return for_sentences((*analysis.sentence_types, *counts))
+
+    def _covers(self, concept: frozenset[str], stems: set[str], whole: frozenset[str]) -> bool:
+        """A concept is carried by its whole word's stem, or by all of its compound parts together."""
+        return bool(concept & whole & stems) or (len(concept - whole) > 0 and concept - whole <= stems)
+
+    def findings(self, analysis: QueryAnalysis, hits: Sequence[Hit]) -> list[Finding]:
+        """Every sentence of the top passages, scored; best first (typed, then about)."""
+        concepts = self.concepts(analysis)
+        types = self.types(analysis)
+        shown = list(hits[: self.passages])
+        passage_stems = [set(self.analyzer.tokens(f"{h.chunk.title or ''} {h.chunk.text}")) for h in shown]
+        # context: a concept every shown passage carries (the town, the body) does not tell them apart
+        subject = [(c, wt, w) for c, wt, w in concepts
+                   if not (self.context and len(shown) >= 3 and sum(self._covers(c, ps, w) for ps in passage_stems) >= len(shown) - 1)]
+        subject = subject or concepts
+        total = sum(wt for _, wt, _ in subject)
+        out: list[Finding] = []
+        for i, hit in enumerate(shown):
+            item = agenda_item(hit.chunk.section_path)
+            item_stems = set(self.analyzer.tokens(item)) if item else set()
+            if self.with_title:
+                item_stems |= set(self.analyzer.tokens(hit.chunk.title or ""))
+            sentences = passage_sentences(hit.chunk.text)
+            for pos, sentence in enumerate(sentences):
+                if len(sentence) < 3 or not re.search(r"[^\W\d_]", sentence):
+                    continue
+                start, text = with_antecedent(sentences, pos)
+                window = " ".join(sentences[max(0, start - self.window): pos + 1])
+                stems = set(self.analyzer.tokens(window)) | item_stems
+                about = sum(wt for c, wt, w in subject if self._covers(c, stems, w)) / total if total else 1.0
+                typed = matches_answer_type(sentence, types) if types else True
+                out.append(Finding(i, pos, start, text, sentence, about, typed))
+        return sorted(out, key=lambda f: (not f.typed, -f.about, f.hit_index, f.position))
+
+    def answering(self, analysis: QueryAnalysis, hits: Sequence[Hit]) -> list[Finding]:
+        """The sentences that state the asked fact about the asked thing (empty: related records only)."""
+        threshold = self.min_about_typed if self.types(analysis) else self.min_about_untyped
+        return [f for f in self.findings(analysis, hits) if f.typed and f.about >= threshold]

@@ -1,0 +1,131 @@
+"""Answers a citizen can act on: the short answer first, evidence that reads whole, three outcomes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from assistant.answering import ExtractiveAnswerer, RefusalPolicy
+from assistant.evidence import clean_passage, occurs_in, passage_sentences, record_part, with_antecedent
+from assistant.models import Chunk, Hit
+from assistant.query import analyse
+
+
+def hit(text: str, *, title: str = "Gemeinderat Ahnsen", path: tuple[str, ...] = ("Sachlage",), rank: int = 1,
+        similarity: float | None = None, date: str | None = "2025-03-12", body: str | None = "Gemeinderat") -> Hit:
+    chunk_id = hashlib.sha1(f"{title}:{text}".encode()).hexdigest()[:16]
+    chunk = Chunk(chunk_id=chunk_id, document_id=f"doc-{title}", source=f"{title}.txt", source_path=f"/c/{title}.txt",
+                  title=title, section=path[-1], section_path=path, text=text, embed_text=text, ordinal=0,
+                  date=date, body=body, public=True)
+    scores = {"similarity": similarity} if similarity is not None else {}
+    return Hit(chunk=chunk, score=1.0 / rank, rank=rank, scores=scores)
+
+
+BUDGET = ("Die Gemeinde plant den Neubau der Aue-Brücke. Hierfür sind im Haushalt 2026 insgesamt 450.000 Euro "
+          "eingeplant. Für die Straßenbeleuchtung werden 12.000 Euro veranschlagt.")
+VOTE = "Der Gemeinderat beschließt die Satzung.\nAbstimmungsergebnis: 8 Ja-Stimmen / 0 Nein-Stimmen / 0 Enthaltungen"
+
+
+# -- evidence that reads whole -------------------------------------------------------------------------------
+def test_page_furniture_goes_and_pdf_line_breaks_are_joined() -> None:
+    text = "Die Verwal-\ntung prüft die\nKosten.\n4 von 4\nSeite 2\nDer Bau- und Umweltausschuss tagt."
+    cleaned = clean_passage(text)
+    assert "4 von 4" not in cleaned and "Seite 2" not in cleaned
+    assert passage_sentences(text) == ["Die Verwaltung prüft die Kosten.", "Der Bau- und Umweltausschuss tagt."]
+
+
+def test_a_sentence_that_points_back_brings_the_one_before() -> None:
+    sentences = passage_sentences(BUDGET)
+    assert with_antecedent(sentences, 1) == (0, f"{sentences[0]} {sentences[1]}")  # "Hierfür …"
+    assert with_antecedent(sentences, 2) == (2, sentences[2])
+    english = passage_sentences("The bridge will be rebuilt. It will cost 2 million euros.")
+    assert with_antecedent(english, 1)[0] == 0
+
+
+def test_quotes_are_checked_against_the_passage_up_to_whitespace_and_hyphenation() -> None:
+    assert occurs_in("Die Verwaltung prüft die Kosten.", "Die Verwal-\ntung prüft die\nKosten.")
+    assert not occurs_in("Die Verwaltung prüft die Mieten.", "Die Verwal-\ntung prüft die\nKosten.")
+    assert not occurs_in("prüft", "Die Verwaltung prüft die Kosten.")  # a word or two is no quote
+
+
+def test_the_part_of_an_oparl_record_comes_first_in_its_section_path() -> None:
+    assert record_part(("Anlage: Stellungnahme", "Begründung"), "Vorlage X") == "Anlage: Stellungnahme"
+    assert record_part(("TOP 3 Haushalt", "Protokoll: Niederschrift"), "Sitzung") == "Protokoll: Niederschrift"
+    assert record_part(("Begründung",), "Vorlage X") is None
+
+
+# -- answered ----------------------------------------------------------------------------------------------
+def test_the_amount_asked_for_comes_first_with_what_it_is_for_and_the_year() -> None:
+    question = "Wie viel kostet der Neubau der Aue-Brücke in Ahnsen?"
+    answer = ExtractiveAnswerer().answer(question, [hit(BUDGET)], analyse(question))
+    assert not answer.refused and answer.short_answer
+    first_line = answer.text.splitlines()[0]
+    assert first_line == answer.short_answer
+    assert first_line.startswith("450.000 Euro (2026): ") and "Aue" not in first_line.split(":")[0]
+    assert "12.000" not in first_line  # the other sum is not about the bridge
+    # the quote brings the sentence "Hierfür …" refers to
+    assert "Neubau der Aue-Brücke. Hierfür sind" in answer.citations[0].quote
+
+
+def test_english_answer_frames_in_english_and_keeps_the_german_quote() -> None:
+    question = "How much will the new Aue bridge cost?"
+    answer = ExtractiveAnswerer().answer(question, [hit(BUDGET)], analyse(question))
+    assert answer.language == "en" and answer.short_answer and answer.short_answer.startswith("450.000 Euro")
+    assert "According to" in answer.text and "Laut" not in answer.text
+    assert "Hierfür sind im Haushalt 2026 insgesamt 450.000 Euro eingeplant." in answer.text
+    assert "budget" in answer.text.splitlines()[-1]  # the gloss line translates "Haushalt"
+
+
+def test_a_vote_names_agenda_item_body_date_and_result() -> None:
+    question = "Wie wurde über die Hundesteuersatzung abgestimmt?"
+    item = hit(VOTE, path=("TOP 5 Hundesteuersatzung", "Abstimmungsergebnis"))
+    answer = ExtractiveAnswerer().answer(question, [item], analyse(question))
+    assert not answer.refused
+    assert answer.short_answer.startswith("Tagesordnungspunkt „TOP 5 Hundesteuersatzung“, Gemeinderat, 2025-03-12:")
+    assert "8 Ja" in answer.short_answer
+    english = ExtractiveAnswerer().answer("How did the council vote on the dog tax statute?", [item],
+                                          analyse("How did the council vote on the dog tax statute?"))
+    assert english.short_answer and english.short_answer.startswith("Agenda item “TOP 5 Hundesteuersatzung”")
+
+
+def test_ask_json_gains_short_answer_related_record_part_and_section_path() -> None:
+    question = "Wie viel kostet der Neubau der Aue-Brücke in Ahnsen?"
+    item = hit(BUDGET, title="Vorlage Aue-Brücke", path=("Anlage: Kostenschätzung", "Finanzielle Auswirkungen"))
+    data = json.loads(json.dumps(ExtractiveAnswerer().answer(question, [item], analyse(question)).to_json()))
+    assert data["short_answer"].startswith("450.000 Euro") and data["related"] is False
+    citation = data["citations"][0]
+    assert citation["record"] == "Vorlage Aue-Brücke" and citation["part"] == "Anlage: Kostenschätzung"
+    assert citation["section_path"] == ["Anlage: Kostenschätzung", "Finanzielle Auswirkungen"]
+    assert citation["ocr"] is False
+    assert {"question", "answer", "language", "refused", "citations"} <= data.keys()  # nothing renamed
+
+
+# -- related records, no answer; nothing found ----------------------------------------------------------------
+def test_records_on_the_topic_without_the_asked_fact_are_related_not_an_answer() -> None:
+    question = "Wann wird der neue Kindergarten in Ahnsen eröffnet?"
+    text = "Der Kindergarten in Ahnsen braucht mehr Platz. Die Verwaltung prüft einen Anbau."
+    answer = ExtractiveAnswerer().answer(question, [hit(text), hit(BUDGET, title="Haushalt", rank=2)],
+                                         analyse(question))
+    assert answer.refused and answer.related
+    assert answer.text.startswith("Die gefundenen Unterlagen behandeln das Thema, nennen aber nicht das gefragte Datum")
+    assert [c.title for c in answer.citations] == ["Gemeinderat Ahnsen", "Haushalt"]
+    assert answer.to_json()["related"] is True
+
+
+def test_nothing_found_when_the_closest_passage_is_too_far() -> None:
+    question = "Wie viel kostet der Neubau der Aue-Brücke in Ahnsen?"
+    answer = ExtractiveAnswerer(refusal=RefusalPolicy()).answer(question, [hit(BUDGET, similarity=0.5)],
+                                                               analyse(question))
+    assert answer.refused and not answer.related and not answer.citations
+
+
+def test_the_runner_counts_both_refusals_and_reports_related() -> None:
+    from eval.runner import Answered, answer_metrics
+
+    rows = [Answered("u1", "de", "amount", False, True, None, None, 1.0, "", related=True),
+            Answered("u2", "de", "amount", False, True, None, None, 1.0, ""),
+            Answered("a1", "de", "amount", True, True, False, None, 1.0, "", related=True),
+            Answered("a2", "de", "amount", True, False, True, True, 1.0, "")]
+    table = answer_metrics(rows)["all"]
+    assert table["refusal_accuracy"] == 1.0 and table["false_refusal_rate"] == 0.5
+    assert table["n_related_unanswerable"] == 1 and table["n_related_answerable"] == 1
