@@ -21,69 +21,28 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.models import Section, SourceDocument
-from ingest.parsers.markers import Marker, classify_marker, document_public
+from ingest.headings import (
+    CUT,
+    DATE,
+    ITEM_WEAK,
+    NUMBER_PREFIX,
+    REFERENCE_LINE,
+    SENTENCE_IN_LINE,
+    SENTENCE_START,
+    VOTE_LINE,
+    Heading,
+    classify_line,
+    clip,
+    squash,
+)
+from ingest.markers import Marker, classify_marker, document_public
 
 PREAMBLE_HEADING = "Einleitung"
 MIN_SUBSTANCE_CHARS = 60
 MIN_CHARS_TO_SPLIT = 700  # shorter documents (a one-page agenda) stay one section
-MAX_HEADING_CHARS = 120
-
-_KEYWORDS = (
-    r"sachverhalt|sachlage|sachstand|sachdarstellung|begründung|beschlussvorschlag|beschlussempfehlung|"
-    r"beschlussantrag|beschluss|beschlüsse|finanzielle auswirkungen|personelle auswirkungen|"
-    r"bereits begonnene maßnahmen|anlage/n|anlage\(n\)|anlagen?|kurzfassung|erläuterungen?|"
-    r"stellungnahme der verwaltung|stellungnahme|antrag|anfrage|antworten?(?: der verwaltung)?|"
-    r"fragen(?: und antworten)?|zusammenfassung|ausgangslage|problembeschreibung|lösungsvorschlag|"
-    r"alternativen|klimarelevanz|abstimmungsergebnis|abstimmung|beratungsergebnis|beschlussfassung|empfehlung"
-)
-_KEYWORD_ALONE = re.compile(
-    rf"^({_KEYWORDS})(?:\s+\d{{1,2}})?\s*:?(?:\s*(?:ja\b|nein\b|x\b|[☐☒]))*\s*:?$", re.IGNORECASE
-)
-_KEYWORD_INLINE = re.compile(rf"^({_KEYWORDS})(?:\s+\d{{1,2}})?\s*:\s*\S", re.IGNORECASE)
-_PART = re.compile(
-    r"^((?:nicht[- ]?)?öffentliche(?:r)? (?:sitzung|teil)|"
-    r"(?:öffentliche |nicht[- ]?öffentliche )?tagesordnung|"
-    r"sitzungsverlauf|anwesenheiten)\s*:?$",
-    re.IGNORECASE,
-)
-_AGENDA = re.compile(
-    r"^(?:TOP|Top|Tagesordnungspunkt|Punkt)\s*(\d{1,3}(?:\.\d{1,3})*)\.?(?=[\s:.)]|$)(\s+der Tagesordnung)?"
-    r"\s*[:.)-]?\s*(.*)$"
-)
-_AGENDA_ON = re.compile(r"^(?:Ö|N|NÖ|TO)\s?(\d{1,3}(?:\.\d{1,3})*)\.?\s+([A-ZÄÖÜ„\"].*)$")
-_NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(\.?)\s+([A-ZÄÖÜ„\"].*)$")
-_NUMBER_ALONE = re.compile(r"^(?:Punkt\s+(\d{1,3}(?:\.\d{1,2})?):?|(\d{1,3}(?:\.\d{1,2})?)\.?\))$")
-_NUMBERED_PAREN = re.compile(r"^(\d{1,2})\.?\)\s+([A-ZÄÖÜ„\"].*)$")  # '1.) Verbesserung Kreuzung', '3) Baugebiet'
-# Agenda items of minutes in forms that are only items when their number continues the sequence:
-# '4' or '4.)' alone on a line (title on the next lines), '1  Eröffnung …' (number, two spaces), '2) Grün …'.
-_ITEM_WEAK = re.compile(r"^(\d{1,2})(?:\.?\)|\.)?(?:(?:\s{2,}|(?<=\))\s+)([A-ZÄÖÜ„\"].*))?$")
-_REFERENCE_LINE = re.compile(r"^[A-ZÄÖÜ][\wÄÖÜäöüß.]*(?:[-/][\w.]+){2,}(?:\s+miterledigt:?)?$")
-# Where running text joined onto a heading line starts: a capitalised article or pronoun after a word.
-_SENTENCE_IN_LINE = re.compile(
-    r"(?<=[\w)“\"])\s+(?=(?:Der|Die|Das|Den|Dem|Ein|Eine|Es|Er|Wir|Alle|Nach|Im|Bei|Dieses|Diese|Dieser)\s)"
-)
-_VOTE_LINE = re.compile(r"\b(?:ja-?stimmen|nein-?stimmen|gegenstimmen|stimmenthaltung|einstimmig|mehrheitlich)\b",
-                        re.IGNORECASE)
-_NUMBER_PREFIX = re.compile(r"^\d{1,3}(?:\.\d{1,3})*(?:\.\)|\)|\.)?\s*")
-_SPACED = re.compile(r"\b(?:[A-Za-zÄÖÜäöüß] ){3,}[A-Za-zÄÖÜäöüß]\b")
-_MEETING_PART = re.compile(r"^(anfragen|dringlichkeitsanträge|mitteilungen des bürgermeisters|aktuelle stunde|"
-                           r"verlauf der sitzung)$", re.IGNORECASE)
-_ROMAN = re.compile(r"^((?:X{0,2})(?:IX|IV|V?I{0,3}))\.\s+([A-ZÄÖÜ].*)$")
-_MONTH = re.compile(
-    r"^(?:januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember)\b",
-    re.IGNORECASE,
-)
-_DATE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}")
 
 # Levels: parts of a meeting > agenda items (by depth) > keyword headings > numbered headings (by depth).
 _LEVEL_PART, _LEVEL_AGENDA, _LEVEL_KEYWORD, _LEVEL_NUMBERED = 1, 2, 6, 7
-
-
-@dataclass(frozen=True)
-class Heading:
-    kind: str  # part | agenda | keyword | numbered
-    depth: int
-    title: str
 
 
 @dataclass
@@ -95,84 +54,6 @@ class _Draft:
     public: bool | None = None
     head_at: int = 0  # index in ``lines`` of the heading line (lines of empty sections before it are prepended)
 
-
-def _squash(line: str) -> str:
-    return re.sub(r"\s+", " ", line).strip()
-
-
-def _clip(text: str) -> str:
-    text = text.strip(" :")
-    return text if len(text) <= MAX_HEADING_CHARS else text[: MAX_HEADING_CHARS - 1].rsplit(" ", 1)[0] + "…"
-
-
-def classify_line(line: str) -> Heading | None:
-    """The heading a single line starts, or None for body text."""
-    line = _squash(_SPACED.sub(lambda m: m.group(0).replace(" ", ""), line))
-    if not line:
-        return None
-    if m := _MEETING_PART.match(line):
-        return Heading("item", 1, m.group(1))
-    if m := _KEYWORD_INLINE.match(line[:80]):
-        return Heading("keyword", 1, _clip(m.group(1)))
-    if len(line) > 160:
-        return None
-    if m := _KEYWORD_ALONE.match(line):
-        return Heading("keyword", 1, _clip(m.group(1)))
-    if m := _PART.match(line):
-        return Heading("part", 1, _clip(m.group(1)))
-    if (marker := classify_marker(line)) is not None and marker.part and len(line) <= MAX_HEADING_CHARS:
-        return Heading("part", 1, _clip(line))
-    if m := _AGENDA.match(line):
-        rest = m.group(3)
-        if line.startswith("Punkt") and not m.group(2) and rest:
-            return None  # 'Punkt 4 wurde vertagt' is a sentence
-        if rest.endswith(".") and len(rest.split()) > 8:
-            return None
-        return Heading("agenda", m.group(1).count(".") + 1, _clip(line))
-    if m := _AGENDA_ON.match(line):
-        return Heading("agenda", m.group(1).count(".") + 1, _clip(line))
-    if len(line) > 110:
-        return None
-    if m := _NUMBERED.match(line):
-        number, dot, title = m.groups()
-        if not (dot or "." in number) or int(number.split(".")[0]) > 40:
-            return None
-        if not _plausible_title(title) or re.match(r"^[\wäöüß.-]+:\s+[A-ZÄÖÜ]", title):
-            return None  # a list item that is a sentence, or 'Vizebürgermeisterin: Christa ...' of an attendance list
-        head = line.split(":", 1)[0] if ":" in title and len(title.split(":", 1)[0]) >= 4 else line
-        return Heading("numbered", number.count(".") + 1, _clip(head))
-    if (m := _NUMBERED_PAREN.match(line)) and int(m.group(1)) <= 40:
-        title = m.group(2).split(":", 1)[0] if ":" in m.group(2) else m.group(2)
-        if _plausible_title(title):
-            return Heading("numbered", 1, _clip(f"{m.group(1)}.) {title}"))
-        return None
-    if (m := _ROMAN.match(line)) and m.group(1) and _plausible_title(m.group(2)):
-        return Heading("keyword", 1, _clip(line))
-    return None
-
-
-_SENTENCE_START = re.compile(
-    r"^(?:der|die|das|den|dem|des|ein|eine|einen|es|wir|ich|sie|er|man|welche[rsnm]?|wie|was|warum|wann|wo|gibt|ist|"
-    r"sind|wird|werden|wurde|hat|haben|kann|soll|bitte|zwischen|bei|nach|seit|für|mit)\b",
-    re.IGNORECASE,
-)
-_CUT = re.compile(r"\s(?:der|die|das|den|dem|des|und|oder|von|vom|zur|zum|zu|im|in|am|an|auf|mit|für|bei|ein|eine|"
-                  r"einen|wie|dass|als|sowie|über|nicht)$")
-
-
-def _plausible_title(title: str) -> bool:
-    """Reject list items that are sentences (questions, resolutions, cut lines), dates, table rows and amounts."""
-    letters = sum(ch.isalpha() for ch in title)
-    digits = sum(ch.isdigit() for ch in title)
-    if letters < 3 or digits * 3 > letters or "€" in title:
-        return False
-    if title.endswith((".", ",", ";", "?", "!")) or _MONTH.match(title) or _DATE.search(title):
-        return False
-    if _SENTENCE_START.match(title) and len(title.split()) > 4:
-        return False  # '1. Der Rat der Gemeinde Ahnsen nimmt ...', '2. Wie viele Wohnungssuchende ...'
-    if re.search(r"[a-zäöüß]{4,}\. [A-ZÄÖÜ]", title) or (_CUT.search(title) and len(title.split()) > 6):
-        return False  # '... durchgeführt. Eine Teilnahme', a line cut mid-sentence
-    return True
 
 
 def _is_minutes(doc: SourceDocument) -> bool:
@@ -270,12 +151,12 @@ def _sequence_items(lines: list[tuple[int | None, str]], headings: list[Heading 
                 headings[i] = Heading("agenda", 1, h.title)
                 last = n
             continue
-        if h is not None or not (m := _ITEM_WEAK.match(text.strip())) or int(m.group(1)) not in (last + 1, last + 2):
+        if h is not None or not (m := ITEM_WEAK.match(text.strip())) or int(m.group(1)) not in (last + 1, last + 2):
             continue
         title = _cut_sentence(m.group(2) or "") or _title_below(lines, i)
         if title and _plausible_item(title):
             number = f"{m.group(1)}.)" if ")" in text else m.group(1)
-            headings[i] = Heading("agenda", 1, _clip(f"{number} {title}"))
+            headings[i] = Heading("agenda", 1, clip(f"{number} {title}"))
             last = int(m.group(1))
 
 
@@ -283,13 +164,13 @@ def _plausible_item(title: str) -> bool:
     """An item title found by its number: may name a date or a plan number, is not a sentence or a figure."""
     if sum(ch.isalpha() for ch in title) < 4 or title.endswith((".", "?", "!")):
         return False
-    return not (_SENTENCE_START.match(title) and len(title.split()) > 4)
+    return not (SENTENCE_START.match(title) and len(title.split()) > 4)
 
 
 def _cut_sentence(title: str) -> str:
     """A heading line without the running text joined onto it ('… Tagesordnung Der Bürgermeister eröffnet …')."""
-    title = _squash(title)
-    m = _SENTENCE_IN_LINE.search(title, 12)
+    title = squash(title)
+    m = SENTENCE_IN_LINE.search(title, 12)
     return title[: m.start()] if m else title
 
 
@@ -297,14 +178,14 @@ def _title_below(lines: list[tuple[int | None, str]], i: int) -> str:
     """The title lines after an item number alone on its line, up to a reference line or a blank line."""
     parts: list[str] = []
     for _, text in lines[i + 1 : i + 8]:
-        line = _squash(text)
+        line = squash(text)
         if not line:
             if parts:
                 break
             continue
-        if _REFERENCE_LINE.match(line) or _ITEM_WEAK.match(line) or classify_line(line) or len(parts) == 4:
+        if REFERENCE_LINE.match(line) or ITEM_WEAK.match(line) or classify_line(line) or len(parts) == 4:
             break
-        if parts and (len(line) > 100 or line.endswith((".", "?", ":")) or _SENTENCE_START.match(line)):
+        if parts and (len(line) > 100 or line.endswith((".", "?", ":")) or SENTENCE_START.match(line)):
             break  # running text after the title
         parts.append(line)
     return _join_title(parts)
@@ -325,23 +206,23 @@ def _complete_title(h: Heading, lines: list[tuple[int | None, str]], i: int) -> 
     if h.kind not in ("agenda", "numbered") or not h.title or h.title.endswith("…"):
         return h
     title = _cut_sentence(h.title)
-    line_rest, title_rest = (_NUMBER_PREFIX.sub("", x) for x in (_squash(lines[i][1]), title))
+    line_rest, title_rest = (NUMBER_PREFIX.sub("", x) for x in (squash(lines[i][1]), title))
     if title_rest and line_rest.startswith(title_rest) and len(line_rest) - len(title_rest) < 3:
-        nxt = _squash(lines[i + 1][1]) if i + 1 < len(lines) else ""
+        nxt = squash(lines[i + 1][1]) if i + 1 < len(lines) else ""
         if _continues(title, nxt):
             title = _join_title([title, _cut_sentence(nxt)])
-    return Heading(h.kind, h.depth, _clip(title)) if title != h.title else h
+    return Heading(h.kind, h.depth, clip(title)) if title != h.title else h
 
 
 def _continues(title: str, nxt: str, strict: bool = False) -> bool:
     if not nxt or title.endswith((".", ":", ";", "?", "!", ")")) or nxt.endswith(":") or re.match(r"^[\w-]+:", nxt):
         return False
-    if classify_line(nxt) or _ITEM_WEAK.match(nxt) or _REFERENCE_LINE.match(nxt) or _VOTE_LINE.search(nxt):
+    if classify_line(nxt) or ITEM_WEAK.match(nxt) or REFERENCE_LINE.match(nxt) or VOTE_LINE.search(nxt):
         return False
-    if not nxt[:1].isalnum() or _SENTENCE_START.match(nxt) or nxt.split(" ", 1)[0] in ("Herr", "Frau", "Hr.", "Fr."):
+    if not nxt[:1].isalnum() or SENTENCE_START.match(nxt) or nxt.split(" ", 1)[0] in ("Herr", "Frau", "Hr.", "Fr."):
         return False
     cut = _cut_sentence(nxt)
-    if title.endswith((",", "-", "–")) or _CUT.search(title) or (nxt[:1].islower() and not strict):
+    if title.endswith((",", "-", "–")) or CUT.search(title) or (nxt[:1].islower() and not strict):
         return len(cut) <= 90
     return not strict and len(cut) <= 60 and not cut.endswith(".")
 
@@ -356,8 +237,8 @@ def _slide_sections(doc: SourceDocument) -> list[Section]:
     """One section per slide, titled by its first line (a wrapped title keeps its second line)."""
     drafts: list[_Draft] = []
     for page in doc.pages:
-        lines = [_squash(t) for t in page.text.split("\n") if t.strip()]
-        titles = [k for k, t in enumerate(lines) if sum(c.isalpha() for c in t) >= 4 and not _DATE.search(t)]
+        lines = [squash(t) for t in page.text.split("\n") if t.strip()]
+        titles = [k for k, t in enumerate(lines) if sum(c.isalpha() for c in t) >= 4 and not DATE.search(t)]
         if not titles:
             if drafts:
                 drafts[-1].lines.extend((page.number, t) for t in page.text.split("\n"))
@@ -366,7 +247,7 @@ def _slide_sections(doc: SourceDocument) -> list[Section]:
         title = lines[k]
         if k + 1 < len(lines) and _continues(title, lines[k + 1], strict=True):
             title = _join_title([title, lines[k + 1]])
-        drafts.append(_Draft(_clip(title), "slide", (_clip(title),), [(page.number, t) for t in page.text.split("\n")]))
+        drafts.append(_Draft(clip(title), "slide", (clip(title),), [(page.number, t) for t in page.text.split("\n")]))
     merged = _merge_small([d for d in drafts if any(t.strip() for _, t in d.lines)])
     return [s for s in (_to_section(d) for d in merged) if s is not None]
 
@@ -384,7 +265,7 @@ def _part_state(heading: Heading, marker: Marker | None, current: bool | None, r
 
 
 def _substance(d: _Draft) -> str:
-    text = _squash(" ".join(t for _, t in d.lines))
+    text = squash(" ".join(t for _, t in d.lines))
     if d.kind != "preamble" and text.lower().startswith(d.heading.lower()):
         text = text[len(d.heading) :]
     return text.strip(" :")
@@ -395,7 +276,7 @@ def _is_small(d: _Draft) -> bool:
     if d.kind == "keyword":
         return not any(ch.isalnum() for ch in body)
     if d.kind == "agenda":  # an item with a line of its own ('Es werden keine Anfragen gestellt.') is kept
-        own = _squash(" ".join(t for _, t in d.lines[d.head_at + 1 :]))
+        own = squash(" ".join(t for _, t in d.lines[d.head_at + 1 :]))
         return len(own.replace(" ", "")) < 25
     return len(body.replace(" ", "")) < MIN_SUBSTANCE_CHARS
 

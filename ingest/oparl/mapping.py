@@ -21,6 +21,7 @@ from typing import Any
 
 from assistant.models import Consultation, MatterFacts, Page, PaperLink, Section, SourceDocument
 from ingest.oparl.reading import as_dicts, clean, german_date, iso_date, name_of
+from ingest.sectioning import split_sections
 
 MAX_PART_CHARS = 120
 MIN_TEXT_CHARS = 20  # fewer letters/digits than this is "no text" (e.g. a scanned sheet extracted as "\n\n")
@@ -151,8 +152,6 @@ def _clip(text: str) -> str:
 def part_sections(part: str, text: FileText, *, prefix: tuple[str, ...] = (), public: bool | None = None,
                   document_type: str | None = None) -> list[Section]:
     """The file's text sectioned like any other text, each section's path starting with the part name."""
-    from ingest.sectioning import split_sections  # here: the sectioner imports ingest.parsers, which imports us
-
     if not text.has_text:
         return []
     probe = SourceDocument(document_id="", source=text.source, source_path=text.source, title=part,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.parsers.markers import document_public
+from ingest.markers import document_public
 
 HEAD_LINES = 45
 

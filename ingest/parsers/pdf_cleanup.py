@@ -24,7 +24,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from ingest.parsers.markers import classify_marker
+from ingest.headings import classify_line  # what a heading is: the same rule the sectioner uses
+from ingest.markers import classify_marker
 
 ZONE_LINES = 3  # how many non-blank lines at the top and at the bottom of a page may be running lines
 MIN_PAGES_FOR_REPEATS = 3  # repeated-line detection needs at least this many pages
@@ -113,8 +114,6 @@ def strip_running_lines(text: str, number: int, repeated: set[str]) -> CleanPage
 
 def _break_stays(line: str, nxt: str, width: int) -> bool:
     """True if the line break between ``line`` and ``nxt`` ends a paragraph, heading, list item or column."""
-    from ingest.sectioning import classify_line  # the sectioner decides what a heading is
-
     a, b = line.strip(), nxt.strip()
     if not a or not b:
         return True
