@@ -20,7 +20,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.answer_types import COUNT, AnswerType, for_sentences, is_question_word, matches_answer_type
+from assistant.answer_types import (
+    COUNT,
+    AnswerType,
+    for_sentences,
+    in_expected_section,
+    is_question_word,
+    matches_answer_type,
+)
 from assistant.evidence import agenda_item, passage_sentences, with_antecedent
 from assistant.models import Hit
 from assistant.query import QueryAnalysis
@@ -101,6 +108,9 @@ class FactCheck:
         total = sum(wt for _, wt, _ in subject)
         out: list[Finding] = []
         for i, hit in enumerate(shown):
+            # a council form's section the question's vocabulary names ("Personalkosten" -> Personelle
+            # Auswirkungen) states the asked effect, with or without a figure ("Sind im Haushalt eingeplant")
+            form_answer = bool(analysis.headings) and in_expected_section(hit.chunk.section, analysis.headings)
             item = agenda_item(hit.chunk.section_path)
             item_stems = set(self.analyzer.tokens(item)) if item else set()
             if self.with_title:
@@ -113,7 +123,7 @@ class FactCheck:
                 window = " ".join(sentences[max(0, start - self.window): pos + 1])
                 stems = set(self.analyzer.tokens(window)) | item_stems
                 about = sum(wt for c, wt, w in subject if self._covers(c, stems, w)) / total if total else 1.0
-                typed = matches_answer_type(sentence, types) if types else True
+                typed = form_answer or (matches_answer_type(sentence, types) if types else True)
                 out.append(Finding(i, pos, start, text, sentence, about, typed))
         return sorted(out, key=lambda f: (not f.typed, -f.about, f.hit_index, f.position))
 

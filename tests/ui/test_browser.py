@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from assistant.processes import free_port, stop_process
-from tests.ui.conftest import REGIONAL_DE, ROOT
+from tests.ui.conftest import REGIONAL_DE, REGIONAL_EN, ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -89,7 +89,7 @@ def _ask(page, question: str) -> None:
 
 def test_citation_opens_the_highlighted_passage(page):
     _ask(page, REGIONAL_DE)
-    summary = page.locator("summary", has_text="[1] aachen regionalmarketing vorlage")
+    summary = page.locator("summary", has_text="Finanzielle Auswirkungen").first
     summary.wait_for()
     page.screenshot(path=str(ARTIFACTS / "browser-answer.png"), full_page=True)
     summary.click()
@@ -99,6 +99,20 @@ def test_citation_opens_the_highlighted_passage(page):
     assert "Finanzielle Auswirkungen" in highlighted.inner_text()
     assert details.get_by_text("Originaldatei herunterladen").is_visible()
     page.screenshot(path=str(ARTIFACTS / "browser-citation.png"), full_page=True)
+
+
+def test_english_question_gets_an_english_short_answer_whose_citation_opens(page):
+    _ask(page, REGIONAL_EN)
+    short = page.locator("h3", has_text="According to").first  # the short answer, first and large
+    short.wait_for()
+    assert "Sind im Haushalt eingeplant" in short.inner_text() and "[1]" in short.inner_text()
+    assert page.get_by_text("Answer", exact=True).first.is_visible()  # headings follow the answer's language
+    assert page.get_by_text("Sources", exact=True).first.is_visible()
+    summary = page.locator("summary", has_text="[1]").first
+    summary.click()
+    details = page.locator("details", has=summary)
+    details.locator("strong", has_text="Sind im Haushalt eingeplant").wait_for(state="visible")
+    page.screenshot(path=str(ARTIFACTS / "browser-english-short-answer.png"), full_page=True)
 
 
 def test_script_and_image_in_a_document_stay_inert(page):
