@@ -190,7 +190,7 @@ class Settings(BaseSettings):
         default="http://127.0.0.1:8501", description="Public URL of the chat UI; feed entries of records "
         "without a web address link to its matter page.")
     alert_min_similarity: float = Field(
-        default=0.84, description="A new record matches a saved search when one of its passages has at least "
+        default=0.83, description="A new record matches a saved search when one of its passages has at least "
         "this dense similarity to the search (measured on the sample corpus, see README).")
     smtp_host: str = Field(default="", description="SMTP server for alert digests; empty = no e-mail is sent.")
     smtp_port: int = Field(default=25, description="SMTP port (587 with STARTTLS, 25 on a relay).")
