@@ -300,19 +300,23 @@ class ExtractiveAnswerer:
         answering = self.check.answering(analysis, hits)
         if not answering:
             return related_answer(question, hits, analysis, self.name, self.closest_sentences(analysis, hits))
-        return self.answer_from(question, hits, analysis, answering[0])
+        # a question of no particular type: the best-scored sentence leads (no fact to put first)
+        return self.answer_from(question, hits, analysis, answering[0] if self.check.types(analysis) else None)
 
-    def answer_from(self, question: str, hits: Sequence[Hit], analysis: QueryAnalysis, lead: Finding) -> Answer:
+    def answer_from(self, question: str, hits: Sequence[Hit], analysis: QueryAnalysis,
+                    lead: Finding | None) -> Answer:
         """The answer led by ``lead``: its fact as the first line, then the numbered quotes."""
         language = language_of(analysis)
         chosen = self.select(analysis, hits, lead)
+        if not chosen:
+            return refusal_answer(question, hits, analysis, self.name)
         numbers: dict[int, int] = {}
         quotes: dict[int, list[str]] = {}
         for s in chosen:
             numbers.setdefault(s.hit_index, len(numbers) + 1)
             quotes.setdefault(s.hit_index, []).append(s.sentence)
-        short = compose(analysis.sentence_types or self.check.types(analysis), lead.sentence, hits[lead.hit_index],
-                        language, numbers[lead.hit_index])
+        first = (lead.sentence, lead.hit_index) if lead is not None else (chosen[0].sentence, chosen[0].hit_index)
+        short = compose(self.check.types(analysis), first[0], hits[first[1]], language, numbers[first[1]])
         lines = [short.text]
         quote_marks = ("„", "“") if language == "de" else ("\u201c", "\u201d")
         for hit_index, n in numbers.items():

@@ -46,7 +46,8 @@ class Finding:
     text: str  # the sentence with the one it refers back to
     sentence: str  # the sentence itself (where the fact is)
     about: float  # share of the question's key concepts it carries
-    typed: bool  # states a fact of the asked type
+    typed: bool  # states a fact of the asked type (or stands in the form section that states it)
+    exact: bool = True  # the sentence itself has the asked kind of value (a sum, a date, a vote …)
 
 
 @dataclass(frozen=True)
@@ -123,9 +124,9 @@ class FactCheck:
                 window = " ".join(sentences[max(0, start - self.window): pos + 1])
                 stems = set(self.analyzer.tokens(window)) | item_stems
                 about = sum(wt for c, wt, w in subject if self._covers(c, stems, w)) / total if total else 1.0
-                typed = form_answer or (matches_answer_type(sentence, types) if types else True)
-                out.append(Finding(i, pos, start, text, sentence, about, typed))
-        return sorted(out, key=lambda f: (not f.typed, -f.about, f.hit_index, f.position))
+                exact = matches_answer_type(sentence, types) if types else True
+                out.append(Finding(i, pos, start, text, sentence, about, form_answer or exact, exact))
+        return sorted(out, key=lambda f: (not f.typed, not f.exact, -f.about, f.hit_index, f.position))
 
     def answering(self, analysis: QueryAnalysis, hits: Sequence[Hit]) -> list[Finding]:
         """The sentences that state the asked fact about the asked thing (empty: related records only)."""
