@@ -300,8 +300,7 @@ class ExtractiveAnswerer:
         answering = self.check.answering(analysis, hits)
         if not answering:
             return related_answer(question, hits, analysis, self.name, self.closest_sentences(analysis, hits))
-        # a question of no particular type: the best-scored sentence leads (no fact to put first)
-        return self.answer_from(question, hits, analysis, answering[0] if self.check.types(analysis) else None)
+        return self.answer_from(question, hits, analysis, answering[0])
 
     def answer_from(self, question: str, hits: Sequence[Hit], analysis: QueryAnalysis,
                     lead: Finding | None) -> Answer:

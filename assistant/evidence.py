@@ -25,8 +25,9 @@ _PAGE_FURNITURE = re.compile(
     re.IGNORECASE | re.MULTILINE)
 _HYPHEN_BREAK = re.compile(r"(?<=[a-zäöüß])-\n\s*(?=[a-zäöüß])")
 _LINE_BREAK = re.compile(r"(?<=\S)[ \t]*\n[ \t]*(?=\S)")
-# a line that starts a new unit: a list item or a "Label:" field keeps its own line
-_KEEP_BREAK = re.compile(r"\n(?=\s*(?:[-•▪*]|\d{1,2}[.)]|[A-ZÄÖÜ][\wäöüß-]{1,30}(?: [\wäöüß-]+)?:\s))")
+# a line that starts a new unit: a list item keeps its own line ("Ergebnis: einstimmig" stays with the agenda
+# item line above it, as the record prints it)
+_KEEP_BREAK = re.compile(r"\n(?=\s*(?:[-•▪*]|\d{1,2}[.)])\s)")
 
 REFERENCE_WORDS = frozenset("""
 hierfür hierzu hierbei hiermit hierin hiervon hierdurch hierüber dies diese dieser dieses diesem diesen damit
@@ -48,7 +49,7 @@ def clean_passage(text: str) -> str:
     text = _PAGE_FURNITURE.sub("", text)
     text = re.sub(r"\n{3,}", "\n\n", text)
     text = _HYPHEN_BREAK.sub("", text)
-    kept = _KEEP_BREAK.sub("\n\n", text)  # list items and fields stay units of their own
+    kept = _KEEP_BREAK.sub("\n\n", text)  # list items stay units of their own
     return _LINE_BREAK.sub(" ", kept)
 
 
