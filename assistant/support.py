@@ -59,6 +59,7 @@ class FactCheck:
     min_about_untyped: float = 0.0  # a question of no particular type: similarity and names decide
     passages: int = 4
     with_title: bool = True
+    headings: bool = True
     context: bool = False  # leave out concepts (nearly) every shown passage carries
     window: int = 2  # sentences before the one that states the fact that still speak of the same thing
     minor_weight: float = 0.5
@@ -114,6 +115,8 @@ class FactCheck:
             form_answer = bool(analysis.headings) and in_expected_section(hit.chunk.section, analysis.headings)
             item = agenda_item(hit.chunk.section_path)
             item_stems = set(self.analyzer.tokens(item)) if item else set()
+            if self.headings:  # the section's headings name what its sentences are about
+                item_stems |= set(self.analyzer.tokens(" ".join(hit.chunk.section_path)))
             if self.with_title:
                 item_stems |= set(self.analyzer.tokens(hit.chunk.title or ""))
             sentences = passage_sentences(hit.chunk.text)
