@@ -18,6 +18,7 @@ from assistant.cli_support import domain_errors, settings_from
 from assistant.models import Hit, SearchFilters
 from assistant.safe_output import echo, json_safe
 from assistant.settings import Settings
+from assistant.verified import verification_line
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -134,6 +135,9 @@ def ask(ctx: click.Context, question: str, as_json: bool, **filter_args: Any) ->
     if as_json:
         echo(json_safe(answer.to_json(), indent=2))
         return
+    checked = verification_line(answer)
+    if checked:
+        echo(checked + "\n")
     echo(answer.text)
     if answer.next_step:
         echo(("\nNächster Schritt: " if answer.language == "de" else "\nNext step: ") + answer.next_step)

@@ -245,7 +245,8 @@ class Answer:
             "fallback": self.fallback,
             "as_of": self.as_of,
             "newer": [c.to_json() for c in self.newer],
-            "verified": {"by_staff": True, "on": self.verified_on} if self.verified_on else None,
+            "verified": ({"by_staff": True, "on": self.verified_on, "outdated": False} if self.verified_on
+                         else None),
             "verification_outdated": self.verification_outdated,
             "next_step": self.next_step,
             "short_answer": self.short_answer,

@@ -14,7 +14,7 @@ from urllib.parse import quote
 from typing import Any
 
 from assistant.answering import AnswerGenerator, RefusalPolicy, refusal_answer
-from assistant.conversation import ChatTurn, StandaloneQuery
+from assistant.conversation import ChatTurn, StandaloneQuery, is_follow_up
 from assistant.embeddings import Embedder, build_embedder
 from assistant.generation.base import AnswerStream, open_stream
 from assistant.generation.factory import QueryRewriter, build_generator, build_rewriter
@@ -29,6 +29,7 @@ from assistant.query import QueryAnalysis, analyse
 from assistant.retrieval import HybridRetriever, Mode, RetrievalConfig
 from assistant.settings import Settings
 from assistant.store import ChunkStore, make_client
+from assistant.verified import Outdated, Verified, VerifiedAnswers, safely
 from ingest.indexer import ChunkingConfig, Indexer, ProgressCallback
 from ingest.parsers import ParseContext
 
@@ -39,8 +40,10 @@ class Assistant:
     """Ingest council records, search them, and answer questions with citations."""
 
     def __init__(self, settings: Settings, store: ChunkStore, embedder: Embedder, lexical: LexicalIndex,
-                 generator: AnswerGenerator | None = None, rewriter: QueryRewriter | None = None) -> None:
+                 generator: AnswerGenerator | None = None, rewriter: QueryRewriter | None = None,
+                 verified: VerifiedAnswers | None = None) -> None:
         self.settings = settings
+        self._verified = verified  # staff-checked answers; opened on first use (the feedback database)
         self.store = store
         self.embedder = embedder
         self.lexical = lexical
@@ -122,30 +125,59 @@ class Assistant:
         return not query.rewritten and bool(self.refusal.unknown_terms(question, language, public_only))
 
     def ask(self, question: str, filters: SearchFilters | None = None,
-            history: Sequence[ChatTurn] = (), mode: Mode | None = None) -> Answer:
+            history: Sequence[ChatTurn] = (), mode: Mode | None = None, *,
+            verified: VerifiedAnswers | None = None) -> Answer:
+        checked = self._checked(question, filters, history, verified)
+        if isinstance(checked, Verified):
+            return checked.answer
         language, query, hits, analysis = self._retrieve(question, filters, history, mode)
         if self._names_unknown(question, language, query, filters):
             answer = refusal_answer(question, hits, language, self.generator.name)
         else:
             answer = (self._matter_answer(question, language, query, hits, filters)
                       or self.generator.answer(question, hits, analysis))
-        return self._finish(replace(answer, search_query=query.text), filters)
+        return self._finish(replace(answer, search_query=query.text), filters, checked)
 
     def stream(self, question: str, filters: SearchFilters | None = None,
-               history: Sequence[ChatTurn] = ()) -> AnswerStream:
+               history: Sequence[ChatTurn] = (), *, verified: VerifiedAnswers | None = None) -> AnswerStream:
         """Text as it is produced; ``.answer`` of the returned stream is the final (guarded) Answer."""
+        checked = self._checked(question, filters, history, verified)
+        if isinstance(checked, Verified):
+            stored = checked.answer
+            return AnswerStream(iter([stored.text]), lambda _raw, _error: stored)
         language, query, hits, analysis = self._retrieve(question, filters, history, None)
         if self._names_unknown(question, language, query, filters):
             refused = self._finish(replace(refusal_answer(question, hits, language, self.generator.name),
-                                           search_query=query.text), filters)
+                                           search_query=query.text), filters, checked)
             return AnswerStream(iter([refused.text]), lambda _raw, _error: refused)
         matter = self._matter_answer(question, language, query, hits, filters)
         if matter is not None:
-            done = self._finish(replace(matter, search_query=query.text), filters)
+            done = self._finish(replace(matter, search_query=query.text), filters, checked)
             return AnswerStream(iter([done.text]), lambda _raw, _error: done)
         inner = open_stream(self.generator, question, hits, analysis)
         return AnswerStream(inner, lambda _raw, _error: self._finish(
-            replace(inner.answer, search_query=query.text), filters))
+            replace(inner.answer, search_query=query.text), filters, checked))
+
+    # -- staff-checked answers ---------------------------------------------------------------------------
+    @property
+    def verified(self) -> VerifiedAnswers:
+        if self._verified is None:
+            self._verified = VerifiedAnswers.from_settings(self.settings)
+        return self._verified
+
+    def _checked(self, question: str, filters: SearchFilters | None, history: Sequence[ChatTurn],
+                 verified: VerifiedAnswers | None) -> Verified | Outdated | None:
+        """Counts a new question (follow-ups mean nothing on their own) and looks up its staff-checked answer
+        for this asker (``assistant.verified``); a database problem never stops the answer."""
+        if history and is_follow_up(question):
+            return None
+        store: VerifiedAnswers | None = verified or safely(lambda: self.verified, "opening the database")
+        if store is None:
+            return None
+        safely(lambda: store.asked(question), "counting a question")
+        found: Verified | Outdated | None = safely(
+            lambda: store.lookup(question, filters or SearchFilters(), self.store), "lookup")
+        return found
 
     # -- matters ---------------------------------------------------------------------------------------
     def matter(self, query: str, filters: SearchFilters | None = None) -> Timeline | None:
@@ -163,9 +195,12 @@ class Assistant:
             return None
         return timeline_answer(question, timeline, language, tuple(hits))
 
-    def _finish(self, answer: Answer, filters: SearchFilters | None) -> Answer:
+    def _finish(self, answer: Answer, filters: SearchFilters | None,
+                checked: Verified | Outdated | None = None) -> Answer:
         """After the generator: the answer's 'as of' date and newer records of the same matter; a refusal's
-        next step (RATSINFO_NO_ANSWER_LINK with the URL-encoded question)."""
+        next step (RATSINFO_NO_ANSWER_LINK with the URL-encoded question); a staff check that no longer holds."""
+        if isinstance(checked, Outdated):
+            answer = replace(answer, verification_outdated=checked.on)
         if answer.refused:
             template = self.settings.no_answer_link.strip()
             if template:
