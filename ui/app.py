@@ -10,7 +10,7 @@ import sys
 
 import streamlit as st
 
-from ui import alerts_page, chat, feedback_page, ingest_page, matter_page, resources, sidebar, state
+from ui import alerts_page, chat, feedback_page, ingest_page, matter_page, resources, review_page, sidebar, state
 
 st.set_page_config(page_title="Ratsinfo-Assistent", page_icon="🏛️", layout="centered")
 state.init()
@@ -24,5 +24,7 @@ elif page == "matter":
     matter_page.render(res, filters)
 elif page == "alerts":
     alerts_page.render(res, filters)
+elif page == "review":
+    review_page.render(res)
 else:
     chat.render(res, filters)

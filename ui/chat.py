@@ -9,7 +9,7 @@ import streamlit as st
 from assistant.errors import RatsinfoError
 from assistant.feedback import KINDS, VERDICTS, retrieval_settings
 from assistant.models import Answer, SearchFilters
-from ui import citations, state
+from ui import citations, state, verification
 from ui.i18n import EXAMPLES, t
 from ui.resources import Resources, servable_original
 from ui.safe_text import escape_markdown
@@ -32,6 +32,7 @@ def render_answer(res: Resources, answer: Answer, lang: str, key: str) -> None:
     records without an answer (shown as such, with the records to read on), nothing found. Headings follow
     the answer's language, not the UI's."""
     lang = answer.language if answer.language in ("de", "en") else lang
+    verification.note(answer, lang)
     if answer.refused:
         if getattr(answer, "related", False):
             st.warning(f"**{escape_markdown(t(lang, 'related_title'))}**  \n"
@@ -85,6 +86,7 @@ def _verdict_form(res: Resources, index: int, exchange: state.Exchange, lang: st
                 retrieval=retrieval_settings(exchange.filters, exchange.mode, answer),
                 answer_contains=[s for s in contains.split(",") if s.strip()])
             exchange.feedback_ids.append(feedback_id)
+            verification.on_verdict(res, exchange.question, answer, verdict, marks, lang)
     if exchange.feedback_ids:
         st.success(t(lang, "feedback_saved", id=exchange.feedback_ids[-1]))
 
@@ -97,7 +99,8 @@ def _ask(res: Resources, question: str, filters: SearchFilters, lang: str) -> No
         with st.chat_message("assistant"):
             preview = st.empty()
             with st.spinner(t(lang, "searching")):
-                stream = res.assistant.stream(question, filters=filters, history=state.history())
+                stream = res.assistant.stream(question, filters=filters, history=state.history(),
+                                              verified=verification.store(res))
             shown = ""
             for token in stream:
                 shown += token

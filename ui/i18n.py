@@ -266,3 +266,48 @@ STRINGS["en"].update({
     "alerts_saved": "Saved. Your feed address:",
     "no_answer_next_step": "Ask the administration",
 })
+
+# -- staff-verified answers and the review queue ----------------------------------------------------------
+STRINGS["de"].update({
+    "verified_by_staff": "Von der Verwaltung geprüft am {date}",
+    "verified_outdated": "Geprüfte Antwort veraltet: eine zitierte Unterlage hat sich geändert. Diese Antwort "
+                         "wurde neu erstellt; die Verwaltung prüft sie erneut.",
+    "verified_saved": "Als geprüfte Antwort gespeichert: Wer dieselbe Frage stellt, sieht diese Antwort, solange "
+                      "sich keine zitierte Unterlage ändert.",
+    "verified_not_saved": "Nicht als geprüfte Antwort gespeichert: {reason}",
+    "review_title": "Prüfliste",
+    "review_hint": "Geprüfte Antworten, deren zitierte Unterlagen sich geändert haben, und häufig gestellte Fragen "
+                   "ohne geprüfte Antwort. Stellen Sie die Frage im Chat und bewerten Sie die Antwort als "
+                   "„richtig“, um sie zu prüfen.",
+    "review_empty": "Nichts zu prüfen.",
+    "review_kind": "Stand",
+    "review_outdated": "veraltet",
+    "review_unverified": "ungeprüft",
+    "review_question": "Frage",
+    "review_asked": "gestellt",
+    "review_last_asked": "zuletzt gestellt",
+    "review_verified_on": "geprüft am",
+    "review_pick": "Frage",
+    "review_ask": "Im Chat stellen",
+})
+STRINGS["en"].update({
+    "verified_by_staff": "Checked by staff on {date}",
+    "verified_outdated": "Checked answer outdated: a cited record changed. This answer was produced afresh; "
+                         "staff will check it again.",
+    "verified_saved": "Saved as a checked answer: the same question gets this answer while none of its cited "
+                      "records changes.",
+    "verified_not_saved": "Not saved as a checked answer: {reason}",
+    "review_title": "Review queue",
+    "review_hint": "Checked answers whose cited records changed, and frequently asked questions without a "
+                   "checked answer. Ask the question in the chat and mark the answer “correct” to check it.",
+    "review_empty": "Nothing to review.",
+    "review_kind": "Status",
+    "review_outdated": "outdated",
+    "review_unverified": "unchecked",
+    "review_question": "Question",
+    "review_asked": "asked",
+    "review_last_asked": "last asked",
+    "review_verified_on": "checked on",
+    "review_pick": "Question",
+    "review_ask": "Ask in the chat",
+})

@@ -12,7 +12,7 @@ from assistant.models import SearchFilters
 from ui import resources, signin, state
 from ui.i18n import LANGUAGES, t
 
-PAGES = ("chat", "feedback", "ingest", "matter", "alerts")
+PAGES = ("chat", "feedback", "ingest", "matter", "alerts", "review")
 CITIZEN_PAGES = ("chat", "matter", "alerts")
 
 
