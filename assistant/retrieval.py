@@ -14,7 +14,7 @@ from typing import Literal
 
 import numpy as np
 
-from assistant.answer_types import in_expected_section, matches_answer_type
+from assistant.answer_types import matches_answer_type
 from assistant.embeddings import Embedder
 from assistant.lexical import LexicalIndex
 from assistant.models import Chunk, Hit, SearchFilters
@@ -39,15 +39,13 @@ class RetrievalConfig:
     query_translation: bool = True
     fusion: str = "rrf"
     answer_type_boost: float = 0.6
-    section_boost: float = 0.2
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RetrievalConfig:
         return cls(mode=settings.retrieval_mode, top_k=settings.top_k, candidate_k=settings.candidate_k,
                    rrf_k=settings.rrf_k, lexical_weight_de=settings.lexical_weight_de,
                    lexical_weight_en=settings.lexical_weight_en, query_translation=settings.query_translation,
-                   fusion=settings.fusion, answer_type_boost=settings.answer_type_boost,
-                   section_boost=settings.section_boost)
+                   fusion=settings.fusion, answer_type_boost=settings.answer_type_boost)
 
 
 @dataclass(frozen=True)
@@ -114,21 +112,17 @@ class HybridRetriever:
         return fused[:k]
 
     def _apply_priors(self, hits: list[Hit], analysis: QueryAnalysis) -> list[Hit]:
-        """Answer-type and section priors on the fused list (hybrid mode): the passage that states the sum or
-        the vote the question asks for, or sits under the heading its vocabulary names, moves up."""
+        """The answer-type prior on the fused list (hybrid mode): the passage that states the sum, the vote, the
+        party, the person or the place the question asks for moves up."""
         types = analysis.answer_types if self.config.answer_type_boost > 0 else ()
-        headings = analysis.headings if self.config.section_boost > 0 else ()
-        if not types and not headings:
+        if not types:
             return hits
         rescored = []
         for hit in hits:
             factor, scores = 1.0, dict(hit.scores)
-            if types and matches_answer_type(hit.chunk.text, types):
+            if matches_answer_type(hit.chunk.text, types):
                 factor *= 1.0 + self.config.answer_type_boost
                 scores["answer_type"] = self.config.answer_type_boost
-            if headings and in_expected_section(hit.chunk.section, headings):
-                factor *= 1.0 + self.config.section_boost
-                scores["section"] = self.config.section_boost
             rescored.append((hit.score * factor, hit, scores))
         rescored.sort(key=lambda t: (-t[0], -t[1].scores.get("similarity", 0.0), t[1].chunk.chunk_id))
         return [replace(hit, score=score, rank=rank, scores=scores)

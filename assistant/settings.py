@@ -56,9 +56,6 @@ class Settings(BaseSettings):
     answer_type_boost: float = Field(
         default=0.6, ge=0.0, description="Hybrid mode: fused-score boost for passages of the answer type the "
         "question asks for (a sum of money for cost questions, a vote for vote questions); 0 turns it off.")
-    section_boost: float = Field(
-        default=0.2, ge=0.0, description="Hybrid mode: fused-score boost for passages under the section heading "
-        "the question's council vocabulary names (e.g. revenue -> Finanzielle Auswirkungen); 0 turns it off.")
 
     # answering
     answer_backend: Literal["extractive", "ollama", "openai", "llamacpp"] = "extractive"

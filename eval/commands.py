@@ -48,7 +48,6 @@ RECORDED_SETTINGS = (
     "lexical_weight_en",
     "query_translation",
     "answer_type_boost",
-    "section_boost",
     "answer_backend",
     "refusal_threshold",
     "answer_max_sentences",
