@@ -150,6 +150,23 @@ def section_label(path: tuple[str, ...], heading: str) -> str:
     return f"{heading} zu {item}"
 
 
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", text.lower()) if len(w) > 2}
+
+
+def embedded_path(title: str, path: tuple[str, ...]) -> tuple[str, ...]:
+    """The section path without elements that only repeat the record title (an OParl paper's main file is
+    usually named like the paper): the embedded heading then carries the section, not the title twice."""
+    title_words = _words(title)
+    kept = []
+    for element in path:
+        words = _words(element)
+        if words and title_words and len(words & title_words) >= 0.6 * len(words):
+            continue
+        kept.append(element)
+    return tuple(kept)
+
+
 def chunk_id_for(document_id: str, section_path: tuple[str, ...], ordinal_in_section: int, text: str) -> str:
     key = "\x1f".join((document_id, "/".join(section_path), str(ordinal_in_section), text))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
@@ -167,7 +184,7 @@ def _make_chunk(
         section=section_label(section.path, section.heading),
         section_path=section.path,
         text=text,
-        embed_text=f"{doc.title}\n{' > '.join(section.path)}\n{text}",
+        embed_text=f"{doc.title}\n{' > '.join(embedded_path(doc.title, section.path))}\n{text}",
         ordinal=ordinal,
         page=page,
         reference=doc.reference,

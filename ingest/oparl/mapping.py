@@ -159,7 +159,8 @@ def part_sections(part: str, text: FileText, *, prefix: tuple[str, ...] = (), pu
     out = []
     for s in split_sections(probe):
         inner = s.path[1:] if s.path[:1] == (part,) else s.path
-        heading = part if not inner or s.heading == "Einleitung" else f"{part} – {s.heading}"
+        # the part is the path's first element (citations show it as `part`); the heading stays the heading
+        heading = part if not inner or s.heading == "Einleitung" else s.heading
         out.append(replace(s, heading=heading, path=(*prefix, part, *inner), source=text.source,
                            public=public if s.public is None else s.public))
     return out

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from assistant.models import Page, Section, SourceDocument
-from ingest.chunking import chunk_document, chunk_id_for, section_label
+from ingest.chunking import chunk_document, chunk_id_for, embedded_path, section_label
 from ingest.parsers import ParseContext, parse_file
 from ingest.sectioning import split_sections
 
@@ -42,7 +42,7 @@ def test_ids_deterministic_unique_and_metadata_copied(fixtures: Path, name: str)
     for c in first:
         assert any(ch.isalpha() for ch in c.text)
         assert len(c.text) <= 900 + 150 + 50
-        assert c.embed_text == f"{doc.title}\n{' > '.join(c.section_path)}\n{c.text}"
+        assert c.embed_text == f"{doc.title}\n{' > '.join(embedded_path(doc.title, c.section_path))}\n{c.text}"
         assert (c.document_id, c.source, c.source_path, c.title) == (
             doc.document_id,
             doc.source,
@@ -175,3 +175,11 @@ def test_dev_evidence_lands_in_one_chunk(fixtures: Path) -> None:
                 evidence
             )
     assert checked >= 10
+
+
+def test_embedded_path_does_not_repeat_the_title() -> None:
+    title = "Neufestsetzung Tarife Therme Vierordtbad zum 01.09.2024"
+    path = ("Beschlussvorlage Neufestsetzung Tarife Vierordtbad zum 01.09.2024", "Finanzielle Auswirkungen")
+    assert embedded_path(title, path) == ("Finanzielle Auswirkungen",)
+    assert embedded_path(title, ("Anlage: Stellungnahme der Verwaltung", "Begründung")) == (
+        "Anlage: Stellungnahme der Verwaltung", "Begründung")
