@@ -64,7 +64,8 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     ),
     AnswerType(
         "vote",
-        re.compile(r"\b(vote|voted|votes|voting|abgestimmt|abstimmung\w*|ergebnis|result)\b", re.IGNORECASE),
+        re.compile(r"\b(vote|voted|votes|voting|abgestimmt|abstimmung\w*|ergebnis|result|mehrheit|majority)\b",
+                   re.IGNORECASE),
         re.compile(r"\d+\s*(?:ja|nein)\b|\bja-stimmen|\bnein-stimmen|einstimmig|mehrheitlich|enthaltung",
                    re.IGNORECASE),
     ),
@@ -109,7 +110,7 @@ DATE = AnswerType(
     "date",
     re.compile(r"\b(when|by when|since when|what date|which date|wann|bis wann|seit wann|ab wann|an welchem tag|"
                r"zu welchem termin|datum|termin)\b", re.IGNORECASE),
-    re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.(?:\s?\d{2,4})?|\b\d{4}-\d{2}-\d{2}\b|"
+    re.compile(r"\b(?:0?[1-9]|[12]\d|3[01])\.\s?(?:0?[1-9]|1[0-2])\.(?:\s?\d{2,4})?(?![\d.])|\b\d{4}-\d{2}-\d{2}\b|"
                rf"\b(?:\d{{1,2}}\.?\s*)?(?:{_MONTH_NAMES})\.?\s+\d{{4}}\b|\b(?:{_MONTH_NAMES})\.?\s+\d{{1,2}},?\s+\d{{4}}\b|"
                r"\b(?:frühjahr|sommer|herbst|winter|spring|summer|autumn|ende|anfang|mitte)\s+\d{4}\b|"
                r"\b(?:19|20)\d{2}\b", re.IGNORECASE),
@@ -123,7 +124,8 @@ def answer_types_for_sentences(question: str) -> tuple[AnswerType, ...]:
 
 # "How many ...?" is answered by a sentence with a number (a count is not a sum of money). Used by the answer
 # check only, like DATE.
-_NUMBER_WORDS = r"zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|two|three|four|five|six|seven|eight|nine|ten"
+_NUMBER_WORDS = (r"zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|"
+                 r"two|three|four|five|six|seven|eight|nine|ten")
 COUNT = AnswerType(
     "count",
     re.compile(r"\b(how many|wie viele|wieviele|anzahl|number of|wie viel)\b", re.IGNORECASE),

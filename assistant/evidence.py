@@ -61,7 +61,7 @@ def passage_sentences(text: str) -> list[str]:
 def points_back(sentence: str) -> bool:
     """Does the sentence start with a word that refers to the sentence before it?"""
     match = _FIRST_WORD.match(sentence.strip())
-    return bool(match) and match.group(1).lower() in REFERENCE_WORDS
+    return match is not None and match.group(1).lower() in REFERENCE_WORDS
 
 
 def with_antecedent(sentences: Sequence[str], index: int) -> tuple[int, str]:

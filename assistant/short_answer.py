@@ -19,11 +19,10 @@ from assistant.safe_output import inert_quote
 
 _BY_NAME = {t.name: t for t in (*ANSWER_TYPES, DATE, COUNT)}
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
-_VOTE_RESULT = re.compile(
-    r"\d+\s*(?:ja|nein|enthaltung(?:en)?)\b(?:[\s,;:/]*(?:und\s+)?\d+\s*(?:ja|nein|enthaltung(?:en)?)\b)*|"
-    r"\b(?:einstimmig|mehrheitlich|ohne gegenstimmen?)\b(?:\s+(?:bei\s+\d+\s+\w+\s+)?\w+)?|"
-    r"\b(?:angenommen|abgelehnt|beschlossen|zugestimmt|vertagt|zurückgestellt|zurückgezogen)\b",
-    re.IGNORECASE)
+_VOTE_COUNT = re.compile(r"\d+\s*(?:ja|nein|stimmenthaltung(?:en)?|enthaltung(?:en)?|gegenstimmen?)(?:-stimmen)?\b",
+                         re.IGNORECASE)
+_VOTE_WORD = re.compile(r"\b(?:einstimmig|mehrheitlich|ohne gegenstimmen?|angenommen|abgelehnt|beschlossen|"
+                        r"zugestimmt|vertagt|zurückgestellt|zurückgezogen)\b", re.IGNORECASE)
 _OPEN = {"de": "„", "en": "\u201c"}
 _CLOSE = {"de": "“", "en": "\u201d"}
 _FRAME = {
@@ -111,8 +110,10 @@ def _vote_line(sentence: str, hit: Hit, language: str) -> str:
         parts.append(inert_quote(c.body))
     if c.date:
         parts.append(c.date)
-    results = [m.group(0).strip() for m in _VOTE_RESULT.finditer(sentence)]
-    result = "; ".join(dict.fromkeys(results)) if results else clip_around(sentence, 0, 0, 20)
+    words = [m.group(0) for m in _VOTE_WORD.finditer(sentence)]
+    counts = [m.group(0) for m in _VOTE_COUNT.finditer(sentence)]
+    results = [*dict.fromkeys(words), *dict.fromkeys(counts)]
+    result = ", ".join(results) if results else clip_around(sentence, 0, 0, 20)
     line = ", ".join(parts) + f": {_q(result, language)}" if parts else _q(result, language)
     if language == "en":
         glosses = "; ".join(f"{german} = {english}" for german, english in glossed_terms(result))

@@ -26,7 +26,6 @@ from assistant.answer_types import (
     for_sentences,
     in_expected_section,
     is_question_word,
-    matches_answer_type,
 )
 from assistant.evidence import agenda_item, passage_sentences, with_antecedent
 from assistant.models import Hit
@@ -34,6 +33,9 @@ from assistant.query import QueryAnalysis
 from assistant.text_analysis import GermanAnalyzer, words
 
 _NAME_OR_NUMBER = re.compile(r"^(?:[A-ZÄÖÜ][\wäöüß-]*|\d[\d.,/-]*)$")
+
+
+_SPECIFIC = ("vote", "date", "person", "party", "place", "count", "money")
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ class Finding:
     about: float  # share of the question's key concepts it carries
     typed: bool  # states a fact of the asked type (or stands in the form section that states it)
     exact: bool = True  # the sentence itself has the asked kind of value (a sum, a date, a vote …)
+    rank: int = 0  # which asked type it states (vote before date before … before a sum: the more specific)
+    words: int = 0  # question words it carries, type words included ("Gesamtkosten"): breaks ties
 
 
 @dataclass(frozen=True)
@@ -60,9 +64,9 @@ class FactCheck:
     passages: int = 4
     with_title: bool = True
     headings: bool = True
-    context: bool = False  # leave out concepts (nearly) every shown passage carries
     window: int = 2  # sentences before the one that states the fact that still speak of the same thing
     minor_weight: float = 0.5
+    translated_weight: float = 1.0  # an English word's German council terms (a word-by-word glossary guess)
 
     def concepts(self, analysis: QueryAnalysis) -> list[tuple[frozenset[str], float, frozenset[str]]]:
         """Key concepts of the question: (the stems any one of which carries it, weight). Nouns and names
@@ -79,7 +83,7 @@ class FactCheck:
             if analysis.language == "en" and not name:
                 if not german:
                     continue
-                text, weight = " ".join(german), 1.0
+                text, weight = " ".join(german), self.translated_weight
             else:
                 text, weight = " ".join([word, *german]), 1.0 if name else self.minor_weight
             stems = frozenset(self.analyzer.tokens(text))
@@ -90,8 +94,10 @@ class FactCheck:
         return out
 
     def types(self, analysis: QueryAnalysis) -> tuple[AnswerType, ...]:
+        """The asked types, the most specific first (a vote question that mentions a subsidy asks for the vote)."""
         counts = (COUNT,) if COUNT.question.search(analysis.text) and not analysis.sentence_types else ()
-        return for_sentences((*analysis.sentence_types, *counts))
+        asked = for_sentences((*analysis.sentence_types, *counts))
+        return tuple(sorted(asked, key=lambda t: _SPECIFIC.index(t.name) if t.name in _SPECIFIC else len(_SPECIFIC)))
 
     def _covers(self, concept: frozenset[str], stems: set[str], whole: frozenset[str]) -> bool:
         """A concept is carried by its whole word's stem, or by all of its compound parts together."""
@@ -101,12 +107,9 @@ class FactCheck:
         """Every sentence of the top passages, scored; best first (typed, then about)."""
         concepts = self.concepts(analysis)
         types = self.types(analysis)
+        question_stems = set(self.analyzer.tokens(f"{analysis.text} {analysis.terms}"))
         shown = list(hits[: self.passages])
-        passage_stems = [set(self.analyzer.tokens(f"{h.chunk.title or ''} {h.chunk.text}")) for h in shown]
-        # context: a concept every shown passage carries (the town, the body) does not tell them apart
-        subject = [(c, wt, w) for c, wt, w in concepts
-                   if not (self.context and len(shown) >= 3 and sum(self._covers(c, ps, w) for ps in passage_stems) >= len(shown) - 1)]
-        subject = subject or concepts
+        subject = concepts
         total = sum(wt for _, wt, _ in subject)
         out: list[Finding] = []
         for i, hit in enumerate(shown):
@@ -127,9 +130,12 @@ class FactCheck:
                 window = " ".join(sentences[max(0, start - self.window): pos + 1])
                 stems = set(self.analyzer.tokens(window)) | item_stems
                 about = sum(wt for c, wt, w in subject if self._covers(c, stems, w)) / total if total else 1.0
-                exact = matches_answer_type(sentence, types) if types else True
-                out.append(Finding(i, pos, start, text, sentence, about, form_answer or exact, exact))
-        return sorted(out, key=lambda f: (not f.typed, not f.exact, -f.about, f.hit_index, f.position))
+                rank = next((r for r, t in enumerate(types) if t.passage.search(sentence)), len(types))
+                exact = rank < len(types) if types else True
+                carried = len(question_stems & set(self.analyzer.tokens(sentence)))
+                out.append(Finding(i, pos, start, text, sentence, about, form_answer or exact, exact, rank, carried))
+        return sorted(out, key=lambda f: (not f.typed, not f.exact, f.rank, -f.about, -f.words, f.hit_index,
+                                          f.position))
 
     def answering(self, analysis: QueryAnalysis, hits: Sequence[Hit]) -> list[Finding]:
         """The sentences that state the asked fact about the asked thing (empty: related records only)."""

@@ -146,7 +146,8 @@ class LLMAnswerer:
         citations = tuple(replace(c, passage=by_id.get(c.chunk_id, c.passage)) for c in answer.citations)
         short = answer.short_answer
         if short is None and not answer.refused and not answer.fallback:
-            short = (split_sentences(answer.text) or [None])[0]
+            sentences = split_sentences(answer.text)
+            short = sentences[0] if sentences else None
         return replace(answer, citations=citations, hits=tuple(hits), short_answer=short)
 
     # -- AnswerGenerator ---------------------------------------------------------------------------------

@@ -57,7 +57,8 @@ def test_ask_answers_in_english_quoting_german_evidence_with_a_citation(assistan
 def test_german_question_gets_a_german_answer(assistant) -> None:
     answer = assistant.ask("Wie viele Parkplätze entfallen durch die Fahrradstraße in der Basler-Tor-Straße?")
     assert not answer.refused and answer.language == "de"
-    assert answer.text.startswith("Laut")
+    assert answer.short_answer and answer.text.startswith(answer.short_answer)  # the answer first, then
+    assert "\n\nLaut " in answer.text  # the evidence, framed in German
     assert any(c.source == "karlsruhe_file_662089.txt" for c in answer.citations)
     assert "75" in answer.text
 
@@ -133,7 +134,7 @@ def test_cost_question_prefers_the_passage_that_states_the_sum(assistant) -> Non
 
 def test_extractive_answer_quotes_the_sentence_that_states_the_amount() -> None:
     """A cost question is answered by the sentence with the sum (54 Cent), not by every sentence about
-    prices: without the answer-type bonus the answer quotes all three sentences."""
+    prices; the sum leads the answer even without the answer-type bonus in the sentence scores."""
     from assistant.answering import ExtractiveAnswerer
     from tests.generation.conftest import make_hit
 
@@ -141,11 +142,12 @@ def test_extractive_answer_quotes_the_sentence_that_states_the_amount() -> None:
     text = (f"Die Miete für private Feiern im neuen Bürgerhaus Büchenbach wird vom Stadtrat festgelegt. {amount} "
             "Die Preise wurden zuletzt 2019 erhöht.")
     hits = [make_hit(text, "x.txt", "Bürgerhaus Büchenbach", 1)]
-    question = "How much will it cost to hire space in the new Büchenbach community centre for a private party?"
+    question = "How much will it cost to hire space in the new Büchenbach community centre for a private celebration?"
     answer = ExtractiveAnswerer().answer(question, hits, "en")
     assert [c.quote for c in answer.citations] == [amount]
+    assert answer.short_answer and answer.short_answer.startswith("54 Cent")
     unfocused = ExtractiveAnswerer(type_bonus=0.0).answer(question, hits, "en")
-    assert unfocused.citations[0].quote != amount
+    assert unfocused.short_answer == answer.short_answer
 
 
 def test_which_group_question_is_answered_by_the_signature(assistant) -> None:

@@ -130,7 +130,6 @@ def test_english_question_gets_english_headings_in_the_german_ui(app):
 
 def test_citation_shows_record_part_section_path_page_and_ocr(app):
     from assistant.models import Citation
-
     from ui.citations import label, metadata_markdown
 
     c = Citation(n=1, chunk_id="c", document_id="d", source="vorlage.pdf", source_path="/x/vorlage.pdf",
