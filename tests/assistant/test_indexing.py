@@ -119,8 +119,8 @@ def test_bad_files_are_skipped_with_one_clear_reason_and_leave_the_store_unchang
     assert assistant.store.count() == before
 
 
-def test_image_only_pdf_is_reported_as_needing_ocr(tmp_path: Path) -> None:
-    assistant = make_assistant(tmp_path / "data")
+def test_image_only_pdf_is_reported_as_needing_ocr_when_ocr_is_off(tmp_path: Path) -> None:
+    assistant = make_assistant(tmp_path / "data", ocr="off")  # with OCR (the default): tests/ingest/test_ocr.py
     report = assistant.ingest([FIXTURES / "erlangen_sbr_2021-04-14_Anhang_Erlangen-Massnahmenplan_2035-5.pdf"])
     assert "OCR" in report.skipped[0].reason
 
