@@ -63,6 +63,8 @@ _QUANTITY = re.compile(r"\b(how (much|many|high|long|old|often)|wie (viel|viele|
                        r"when|wann|bis wann|seit wann|cost|kostet|kosten|betrag|höhe|year|jahr|date|datum)\b",
                        re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
+_YES_COUNT = re.compile(r"\d+\s*ja\b|\d+\s*ja-stimmen", re.IGNORECASE)
+_NO_COUNT = re.compile(r"\d+\s*(?:nein|gegenstimm)", re.IGNORECASE)
 
 
 class AnswerGenerator(Protocol):
@@ -315,7 +317,11 @@ class ExtractiveAnswerer:
             numbers.setdefault(s.hit_index, len(numbers) + 1)
             quotes.setdefault(s.hit_index, []).append(s.sentence)
         first = (lead.sentence, lead.hit_index) if lead is not None else (chosen[0].sentence, chosen[0].hit_index)
-        short = compose(self.check.types(analysis), first[0], hits[first[1]], language, numbers[first[1]])
+        terms = set(self.analyzer.tokens(f"{analysis.text} {analysis.terms}"))
+        sentence = self._whole_vote(lead, first[0], hits[first[1]])
+        short = compose(self.check.types(analysis), sentence, hits[first[1]], language, numbers[first[1]],
+                        question=analysis.text,
+                        focus=lambda text: len(terms & set(self.analyzer.tokens(text))))
         lines = [short.text]
         quote_marks = ("„", "“") if language == "de" else ("\u201c", "\u201d")
         for hit_index, n in numbers.items():
@@ -336,6 +342,16 @@ class ExtractiveAnswerer:
             citation_for(hits[hit_index], n, " … ".join(quotes[hit_index])) for hit_index, n in numbers.items())
         return Answer(question=question, text="\n\n".join(lines), language=language, refused=False,
                       citations=citations, hits=tuple(hits), generator=self.name, short_answer=short.text)
+
+    @staticmethod
+    def _whole_vote(lead: Finding | None, sentence: str, hit: Hit) -> str:
+        """A vote the sentence splitter cut at an abbreviation ("24 Ja-Stimmen (… GR." | "Faber) gegen 11
+        Nein-Stimmen"): the yes count's sentence goes on into the next one, which has the no count."""
+        if lead is None or not _YES_COUNT.search(sentence) or _NO_COUNT.search(sentence):
+            return sentence
+        sentences = passage_sentences(hit.chunk.text)
+        following = sentences[lead.position + 1] if lead.position + 1 < len(sentences) else ""
+        return f"{sentence} {following}" if _NO_COUNT.search(following) else sentence
 
     def stream(self, question: str, hits: Sequence[Hit], analysis: QueryAnalysis | str) -> Iterator[str]:
         yield self.answer(question, hits, analysis).text

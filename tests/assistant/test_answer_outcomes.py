@@ -129,3 +129,33 @@ def test_the_runner_counts_both_refusals_and_reports_related() -> None:
     table = answer_metrics(rows)["all"]
     assert table["refusal_accuracy"] == 1.0 and table["false_refusal_rate"] == 0.5
     assert table["n_related_unanswerable"] == 1 and table["n_related_answerable"] == 1
+
+
+def test_of_several_amounts_the_first_line_names_the_asked_one_with_its_words() -> None:
+    text = ("Neubau der Ufermauer: Planung 303.543,53 EUR, Baukosten 1.517.456,47 EUR, Gesamtkosten gerundet "
+            "1.821.000,00 EUR.")
+    question = "Mit welchen Gesamtkosten wird für die neue Ufermauer gerechnet?"
+    answer = ExtractiveAnswerer().answer(question, [hit(text)], analyse(question))
+    assert answer.short_answer.startswith("Gesamtkosten gerundet 1.821.000,00 EUR")
+    english = "What total cost is expected for the new Ufermauer?"
+    assert ExtractiveAnswerer().answer(english, [hit(text)], analyse(english)).short_answer.startswith(
+        "Gesamtkosten gerundet 1.821.000,00 EUR")
+
+
+def test_two_votes_in_one_sentence_are_told_apart_and_keep_yes_and_no() -> None:
+    from assistant.short_answer import vote_result
+
+    assert vote_result("Antrag der CDU: 30 Ja, 17 Nein, Gegenantrag der SPD: 17 Ja, 30 Nein.") == (
+        "Antrag der CDU: 30 Ja, 17 Nein; Gegenantrag der SPD: 17 Ja, 30 Nein")
+    # no words tell them apart: the whole vote clause, not fragments
+    assert vote_result("Der Rat stimmte mit 30 Ja, 17 Nein, 17 Ja, 30 Nein ab.") == (
+        "Der Rat stimmte mit 30 Ja, 17 Nein, 17 Ja, 30 Nein ab.")
+    assert vote_result("Bei 38 Ja-Stimmen und 6 Nein-Stimmen mehrheitlich zugestimmt") == (
+        "mehrheitlich, zugestimmt (38 Ja-Stimmen, 6 Nein-Stimmen)")
+
+
+def test_a_vote_cut_at_an_abbreviation_keeps_its_no_count() -> None:
+    text = "Der Antrag wird mit 24 Ja-Stimmen (FPÖ + GR. Faber) gegen 11 Nein-Stimmen angenommen."
+    question = "Wie wurde über den Antrag abgestimmt?"
+    answer = ExtractiveAnswerer().answer(question, [hit(text, path=("TOP 7 Antrag",))], analyse(question))
+    assert "24 Ja-Stimmen" in answer.short_answer and "11 Nein-Stimmen" in answer.short_answer
