@@ -35,6 +35,15 @@ from assistant.text_analysis import GermanAnalyzer, words
 _NAME_OR_NUMBER = re.compile(r"^(?:[A-ZÄÖÜ][\wäöüß-]*|\d[\d.,/-]*)$")
 
 
+# "Wie viele Einwohner …?", "How many cleaners …?": the counted thing is the word after the question words
+_COUNTED = re.compile(r"\b(?:wie\s*viele|how many|anzahl der|number of)\s+(?:(?:der|die|the|of)\s+)?"
+                      r"((?:[^\W\d_][\w-]*\s*){1,3})", re.IGNORECASE)
+# a number that counts nothing: an agenda item or list number, a paragraph, a year
+_NOT_A_COUNT = re.compile(r"\b(?:TOP|Punkt|Nr\.?|§+|Ziffer|Anlage)\s*\d[\d.]*|^\W*\d{1,2}\s*[.)](?!\d)|"
+                          r"\b(?:19|20)\d{2}\b", re.IGNORECASE | re.MULTILINE)
+_DIGIT_OR_WORD = re.compile(COUNT.passage.pattern, re.IGNORECASE)
+_HOW_HIGH = re.compile(r"\b(?:wie hoch|how high|how much|wie viel|wieviel)\b", re.IGNORECASE)
+
 _SPECIFIC = ("vote", "date", "person", "party", "place", "count", "money")
 
 
@@ -67,6 +76,9 @@ class FactCheck:
     window: int = 2  # sentences before the one that states the fact that still speak of the same thing
     minor_weight: float = 0.5
     translated_weight: float = 1.0  # an English word's German council terms (a word-by-word glossary guess)
+    count_named: bool = True  # a how-many answer names what it counts, with a number that counts
+    how_high: bool = True  # "Wie hoch ist …?" of no other type asks for a number
+    phrase_weight: float = 1.0  # an English phrase of several words the glossary knows ("community centre")
 
     def concepts(self, analysis: QueryAnalysis) -> list[tuple[frozenset[str], float, frozenset[str]]]:
         """Key concepts of the question: (the stems any one of which carries it, weight). Nouns and names
@@ -83,7 +95,8 @@ class FactCheck:
             if analysis.language == "en" and not name:
                 if not german:
                     continue
-                text, weight = " ".join(german), self.translated_weight
+                text = " ".join(german)
+                weight = self.phrase_weight if " " in word else self.translated_weight
             else:
                 text, weight = " ".join([word, *german]), 1.0 if name else self.minor_weight
             stems = frozenset(self.analyzer.tokens(text))
@@ -95,7 +108,8 @@ class FactCheck:
 
     def types(self, analysis: QueryAnalysis) -> tuple[AnswerType, ...]:
         """The asked types, the most specific first (a vote question that mentions a subsidy asks for the vote)."""
-        counts = (COUNT,) if COUNT.question.search(analysis.text) and not analysis.sentence_types else ()
+        asks_count = COUNT.question.search(analysis.text) or (self.how_high and _HOW_HIGH.search(analysis.text))
+        counts = (COUNT,) if asks_count and not analysis.sentence_types else ()
         asked = for_sentences((*analysis.sentence_types, *counts))
         return tuple(sorted(asked, key=lambda t: _SPECIFIC.index(t.name) if t.name in _SPECIFIC else len(_SPECIFIC)))
 
@@ -137,7 +151,31 @@ class FactCheck:
         return sorted(out, key=lambda f: (not f.typed, not f.exact, f.rank, -f.about, -f.words, f.hit_index,
                                           f.position))
 
+    def counted(self, analysis: QueryAnalysis) -> frozenset[str]:
+        """The stems of what a German how-many question counts ("Wie viele freie Stellen" -> Stellen); empty
+        when the question counts nothing or is English (measured: its glossary guess refused answerable ones)."""
+        match = _COUNTED.search(analysis.text)
+        if not match:
+            return frozenset()
+        following = match.group(1).split()
+        if analysis.language != "en":  # the noun: German capitalises it ("freie Stellen" counts Stellen)
+            nouns = [w for w in following if w[0].isupper()]
+            return frozenset(self.analyzer.tokens(nouns[0])) if nouns else frozenset()
+        return frozenset()  # English: the glossary's word-by-word guess is no sure name of the counted thing
+
+    def states_count(self, finding: Finding, counted: frozenset[str]) -> bool:
+        """A count answers a how-many question when the sentence names the counted thing and has a number that
+        is not an agenda item, list number or year."""
+        if not counted:
+            return True
+        if not _DIGIT_OR_WORD.search(_NOT_A_COUNT.sub(" ", finding.sentence)):
+            return False
+        return bool(counted & set(self.analyzer.tokens(finding.text)))
+
     def answering(self, analysis: QueryAnalysis, hits: Sequence[Hit]) -> list[Finding]:
         """The sentences that state the asked fact about the asked thing (empty: related records only)."""
-        threshold = self.min_about_typed if self.types(analysis) else self.min_about_untyped
-        return [f for f in self.findings(analysis, hits) if f.typed and f.about >= threshold]
+        types = self.types(analysis)
+        threshold = self.min_about_typed if types else self.min_about_untyped
+        counted = self.counted(analysis) if self.count_named and any(t.name == "count" for t in types) else frozenset()
+        return [f for f in self.findings(analysis, hits) if f.typed and f.about >= threshold
+                and self.states_count(f, counted)]

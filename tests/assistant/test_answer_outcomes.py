@@ -159,3 +159,17 @@ def test_a_vote_cut_at_an_abbreviation_keeps_its_no_count() -> None:
     question = "Wie wurde über den Antrag abgestimmt?"
     answer = ExtractiveAnswerer().answer(question, [hit(text, path=("TOP 7 Antrag",))], analyse(question))
     assert "24 Ja-Stimmen" in answer.short_answer and "11 Nein-Stimmen" in answer.short_answer
+
+
+def test_a_how_many_answer_names_what_it_counts_with_a_number_that_counts() -> None:
+    question = "Wie viele Einwohner hat der Stadtteil Büchenbach?"
+    other_count = hit("Im Stadtteil Büchenbach gab es bisher 25 Alarme der Lebensretter-App.")
+    assert ExtractiveAnswerer().answer(question, [other_count], analyse(question)).related
+    agenda_number = hit("TOP 4: Einwohner im Stadtteil Büchenbach, Ergebnis: Kenntnisnahme")
+    assert ExtractiveAnswerer().answer(question, [agenda_number], analyse(question)).related
+    stated = hit("Der Stadtteil Büchenbach hat derzeit rund 12.400 Einwohner.")
+    answer = ExtractiveAnswerer().answer(question, [stated], analyse(question))
+    assert not answer.refused and "12.400 Einwohner" in answer.text
+    adjective = "Wie viele freie Stellen waren im November 2022 gemeldet?"  # counts Stellen, not "freie"
+    jobs = hit("Zum November 2022 waren 4.492 offene Stellen gemeldet.")
+    assert not ExtractiveAnswerer().answer(adjective, [jobs], analyse(adjective)).refused
