@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.answer_types import (
+    ANSWER_TYPES,
     COUNT,
     AnswerType,
     for_sentences,
@@ -36,6 +37,7 @@ _NAME_OR_NUMBER = re.compile(r"^(?:[A-ZÄÖÜ][\wäöüß-]*|\d[\d.,/-]*)$")
 
 
 # "Wie viele Einwohner …?", "How many cleaners …?": the counted thing is the word after the question words
+PERSON = next(t for t in ANSWER_TYPES if t.name == "person")
 _COUNTED = re.compile(r"\b(?:wie\s*viele|how many|anzahl der|number of)\s+(?:(?:der|die|the|of)\s+)?"
                       r"((?:[^\W\d_][\w-]*\s*){1,3})", re.IGNORECASE)
 # a number that counts nothing: an agenda item or list number, a paragraph, a year
@@ -43,6 +45,11 @@ _NOT_A_COUNT = re.compile(r"\b(?:TOP|Punkt|Nr\.?|§+|Ziffer|Anlage)\s*\d[\d.]*|^
                           r"\b(?:19|20)\d{2}\b", re.IGNORECASE | re.MULTILINE)
 _DIGIT_OR_WORD = re.compile(COUNT.passage.pattern, re.IGNORECASE)
 _HOW_HIGH = re.compile(r"\b(?:wie hoch|how high|how much|wie viel|wieviel)\b", re.IGNORECASE)
+
+_ORGANISATION = (r"\b(?=[A-ZÄÖÜ])[\wäöüß-]*?(?i:institut|gesellschaft|verband|verein|unternehmen|betreiber|anbieter|"
+                 r"behörde|bank|sparkasse|stadtwerke|stiftung|agentur|firma|polizei|genossenschaft|ministerium|"
+                 r"präsidium|landratsamt)[\wäöüß]*|\b(?:GmbH|AG|e\.\s?V\.|KG|mbH)(?!\w)")
+_PERSON_OR_ORGANISATION = AnswerType("person", PERSON.question, re.compile(f"{PERSON.passage.pattern}|{_ORGANISATION}"))
 
 _SPECIFIC = ("vote", "date", "person", "party", "place", "count", "money")
 
@@ -78,7 +85,8 @@ class FactCheck:
     translated_weight: float = 1.0  # an English word's German council terms (a word-by-word glossary guess)
     count_named: bool = True  # a how-many answer names what it counts, with a number that counts
     how_high: bool = True  # "Wie hoch ist …?" of no other type asks for a number
-    phrase_weight: float = 1.0  # an English phrase of several words the glossary knows ("community centre")
+    phrase_weight: float = 1.0
+    organisations: bool = True  # an organisation answers a who-question  # an English phrase of several words the glossary knows ("community centre")
 
     def concepts(self, analysis: QueryAnalysis) -> list[tuple[frozenset[str], float, frozenset[str]]]:
         """Key concepts of the question: (the stems any one of which carries it, weight). Nouns and names
@@ -111,6 +119,8 @@ class FactCheck:
         asks_count = COUNT.question.search(analysis.text) or (self.how_high and _HOW_HIGH.search(analysis.text))
         counts = (COUNT,) if asks_count and not analysis.sentence_types else ()
         asked = for_sentences((*analysis.sentence_types, *counts))
+        if self.organisations:  # "Wer …?" is answered by an organisation too ("Geldinstitute", "der Betreiber")
+            asked = tuple(_PERSON_OR_ORGANISATION if t.name == "person" else t for t in asked)
         return tuple(sorted(asked, key=lambda t: _SPECIFIC.index(t.name) if t.name in _SPECIFIC else len(_SPECIFIC)))
 
     def _covers(self, concept: frozenset[str], stems: set[str], whole: frozenset[str]) -> bool:

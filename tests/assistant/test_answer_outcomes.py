@@ -173,3 +173,10 @@ def test_a_how_many_answer_names_what_it_counts_with_a_number_that_counts() -> N
     adjective = "Wie viele freie Stellen waren im November 2022 gemeldet?"  # counts Stellen, not "freie"
     jobs = hit("Zum November 2022 waren 4.492 offene Stellen gemeldet.")
     assert not ExtractiveAnswerer().answer(adjective, [jobs], analyse(adjective)).refused
+
+
+def test_an_organisation_answers_a_who_question() -> None:
+    question = "Mit wem hat die Region über Geld für das Marketingkonzept gesprochen?"
+    text = "Für das Marketingkonzept der Region wurden Gespräche mit Geldinstituten über eine Finanzierung geführt."
+    answer = ExtractiveAnswerer().answer(question, [hit(text)], analyse(question))
+    assert not answer.refused and "Geldinstituten" in answer.short_answer
