@@ -53,8 +53,8 @@ def test_a_public_item_of_a_partly_non_public_file_offers_only_its_public_text(s
 
 
 def test_english_says_why_too(secret_app: AppTest):
-    secret_app.selectbox(key="lang").set_value("en").run()
-    answer = ask(secret_app, MEETING_QUESTION)
+    secret_app.selectbox(key="lang").set_value("en").run()  # headings follow the answer's language: ask in English
+    answer = ask(secret_app, "What did the committee decide about the Sommerfest campaign in the Nordpark?")
     expander = _expander(secret_app, answer, MEETING)
     assert [b.label for b in expander.get("download_button")] == ["Download the public passage as text"]
     assert any("non-public parts" in c.value for c in expander.caption)

@@ -64,7 +64,10 @@ def _assert_inert_quotes(text: str, citations: tuple) -> None:  # noqa: ANN001
     assert quoted, text
     for line in quoted:
         assert _DE_LINE.fullmatch(line), line
-    assert re.findall(r"\[\d+\]", text) == [f"[{c.n}]" for c in citations]
+    # every citation marker is one of ours and stands right after one of our closing quotation marks (the short
+    # answer on the first line cites the same passage as the evidence below it)
+    assert {m for m in re.findall(r"\[(\d+)\]", text)} == {str(c.n) for c in citations}
+    assert all(text[m.start() - 2:m.start()] == "“ " for m in re.finditer(r"\[\d+\]", text)), text
 
 
 # -- (11) quotes -------------------------------------------------------------------------------------------
