@@ -204,8 +204,7 @@ def vote_result(sentence: str) -> str:
     if len(groups) > 1:
         if not all(label for label, *_ in groups):  # which vote is which: the sentence's own clause says it
             return clip_around(sentence, groups[0][2], groups[-1][3], 8)
-        votes = "; ".join(f"{label}: {', '.join(counts)}" for label, counts, *_ in groups)
-        return f"{words} ({votes})" if words else votes
+        return "; ".join(f"{label}: {', '.join(counts)}" for label, counts, *_ in groups)  # labels say the outcome
     counts = ", ".join(groups[0][1]) if groups else ""
     if words and counts:
         return f"{words} ({counts})"

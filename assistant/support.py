@@ -51,6 +51,8 @@ _ORGANISATION = (r"\b(?=[A-ZÄÖÜ])[\wäöüß-]*?(?i:institut|gesellschaft|ver
                  r"präsidium|landratsamt)[\wäöüß]*|\b(?:GmbH|AG|e\.\s?V\.|KG|mbH)(?!\w)")
 _PERSON_OR_ORGANISATION = AnswerType("person", PERSON.question, re.compile(f"{PERSON.passage.pattern}|{_ORGANISATION}"))
 
+_VOTE_COUNTS = re.compile(r"\d+\s*(?:ja|nein|gegenstimm|stimmenthaltung|enthaltung)", re.IGNORECASE)
+
 _SPECIFIC = ("vote", "date", "person", "party", "place", "count", "money")
 
 
@@ -68,6 +70,8 @@ class Finding:
     exact: bool = True  # the sentence itself has the asked kind of value (a sum, a date, a vote …)
     rank: int = 0  # which asked type it states (vote before date before … before a sum: the more specific)
     words: int = 0  # question words it carries, type words included ("Gesamtkosten"): breaks ties
+    item: float = 0.0  # share of the key concepts its agenda item's heading names: breaks ties first
+    counts: int = 0  # vote counts it gives ("38 Ja", "6 Nein"), for a vote: a result with its counts first
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,8 @@ class FactCheck:
     count_named: bool = True  # a how-many answer names what it counts, with a number that counts
     how_high: bool = True  # "Wie hoch ist …?" of no other type asks for a number
     phrase_weight: float = 1.0
+    item_first: bool = True
+    vote_counts_first: bool = True
     organisations: bool = True  # an organisation answers a who-question  # an English phrase of several words the glossary knows ("community centre")
 
     def concepts(self, analysis: QueryAnalysis) -> list[tuple[frozenset[str], float, frozenset[str]]]:
@@ -103,8 +109,7 @@ class FactCheck:
             if analysis.language == "en" and not name:
                 if not german:
                     continue
-                text = " ".join(german)
-                weight = self.phrase_weight if " " in word else self.translated_weight
+                text, weight = " ".join(german), self.translated_weight
             else:
                 text, weight = " ".join([word, *german]), 1.0 if name else self.minor_weight
             stems = frozenset(self.analyzer.tokens(text))
@@ -142,6 +147,9 @@ class FactCheck:
             form_answer = bool(analysis.headings) and in_expected_section(hit.chunk.section, analysis.headings)
             item = agenda_item(hit.chunk.section_path)
             item_stems = set(self.analyzer.tokens(item)) if item else set()
+            # how much of the question the agenda item's own heading names (a vote under the asked item, not
+            # one that merely has a vote)
+            own = sum(wt for c, wt, w in subject if self._covers(c, item_stems, w)) / total if total and item else 0.0
             if self.headings:  # the section's headings name what its sentences are about
                 item_stems |= set(self.analyzer.tokens(" ".join(hit.chunk.section_path)))
             if self.with_title:
@@ -157,8 +165,11 @@ class FactCheck:
                 rank = next((r for r, t in enumerate(types) if t.passage.search(sentence)), len(types))
                 exact = rank < len(types) if types else True
                 carried = len(question_stems & set(self.analyzer.tokens(sentence)))
-                out.append(Finding(i, pos, start, text, sentence, about, form_answer or exact, exact, rank, carried))
-        return sorted(out, key=lambda f: (not f.typed, not f.exact, f.rank, -f.about, -f.words, f.hit_index,
+                counts = len(_VOTE_COUNTS.findall(sentence)) if rank < len(types) and types[rank].name == "vote" else 0
+                out.append(Finding(i, pos, start, text, sentence, about, form_answer or exact, exact, rank, carried,
+                                   own if self.item_first else 0.0, counts if self.vote_counts_first else 0))
+        return sorted(out, key=lambda f: (not f.typed, not f.exact, f.rank, -f.about, -f.item, -f.counts, -f.words,
+                                          f.hit_index,
                                           f.position))
 
     def counted(self, analysis: QueryAnalysis) -> frozenset[str]:

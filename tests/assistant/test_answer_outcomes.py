@@ -180,3 +180,13 @@ def test_an_organisation_answers_a_who_question() -> None:
     text = "Für das Marketingkonzept der Region wurden Gespräche mit Geldinstituten über eine Finanzierung geführt."
     answer = ExtractiveAnswerer().answer(question, [hit(text)], analyse(question))
     assert not answer.refused and "Geldinstituten" in answer.short_answer
+
+
+def test_a_vote_question_takes_the_vote_under_the_asked_item_with_its_counts() -> None:
+    question = "Wie wurde über die Hundesteuersatzung abgestimmt?"
+    other = hit("Über die Hundesteuersatzung wurde einstimmig abgestimmt.", path=("TOP 4 Vorberatung",),
+                title="Gemeinderat Ahnsen Hundesteuersatzung")
+    asked = hit("Es gab 8 Ja-Stimmen und 2 Nein-Stimmen.", path=("TOP 5 Hundesteuersatzung",),
+                title="Gemeinderat Ahnsen Hundesteuersatzung", rank=2)
+    answer = ExtractiveAnswerer().answer(question, [other, asked], analyse(question))
+    assert "TOP 5" in answer.short_answer and "8 Ja-Stimmen" in answer.short_answer
