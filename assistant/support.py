@@ -44,6 +44,8 @@ _COUNTED = re.compile(r"\b(?:wie\s*viele|how many|anzahl der|number of)\s+(?:(?:
 _NOT_A_COUNT = re.compile(r"\b(?:TOP|Punkt|Nr\.?|§+|Ziffer|Anlage)\s*\d[\d.]*|^\W*\d{1,2}\s*[.)](?!\d)|"
                           r"\b(?:19|20)\d{2}\b", re.IGNORECASE | re.MULTILINE)
 _DIGIT_OR_WORD = re.compile(COUNT.passage.pattern, re.IGNORECASE)
+_VOTE_ASKED = re.compile(r"\b(?:vote[sd]?|voting|abgestimmt|abstimmung\w*|mehrheit|majority|stimmen)\b",
+                         re.IGNORECASE)
 _HOW_HIGH = re.compile(r"\b(?:wie hoch|how high|how much|wie viel|wieviel)\b", re.IGNORECASE)
 
 _ORGANISATION = (r"\b(?=[A-ZÄÖÜ])[\wäöüß-]*?(?i:institut|gesellschaft|verband|verein|unternehmen|betreiber|anbieter|"
@@ -123,7 +125,12 @@ class FactCheck:
         """The asked types, the most specific first (a vote question that mentions a subsidy asks for the vote)."""
         asks_count = COUNT.question.search(analysis.text) or (self.how_high and _HOW_HIGH.search(analysis.text))
         counts = (COUNT,) if asks_count and not analysis.sentence_types else ()
-        asked = for_sentences((*analysis.sentence_types, *counts))
+        sentence_types = analysis.sentence_types
+        if _HOW_HIGH.search(analysis.text) and not _VOTE_ASKED.search(analysis.text):
+            # "Wie hoch war das ordentliche Ergebnis?": a result that is a figure, not a vote
+            sentence_types = tuple(t for t in sentence_types if t.name != "vote")
+            counts = counts or ((COUNT,) if not sentence_types else ())
+        asked = for_sentences((*sentence_types, *counts))
         if self.organisations:  # "Wer …?" is answered by an organisation too ("Geldinstitute", "der Betreiber")
             asked = tuple(_PERSON_OR_ORGANISATION if t.name == "person" else t for t in asked)
         return tuple(sorted(asked, key=lambda t: _SPECIFIC.index(t.name) if t.name in _SPECIFIC else len(_SPECIFIC)))

@@ -127,3 +127,14 @@ def test_where_questions_prefer_an_address() -> None:
                     "Der Zukunftsacker befindet sich in der Steudacher Straße", "Sitzungsort: Rathaus, Raum 5"):
         assert matches_answer_type(located, place), located
     assert not matches_answer_type("Die Sitzung beginnt um 18:30 Uhr.", place)
+
+
+def test_how_high_a_result_asks_for_a_figure_not_a_vote() -> None:
+    from assistant.query import analyse
+    from assistant.support import FactCheck
+    from assistant.text_analysis import GermanAnalyzer
+
+    check = FactCheck(GermanAnalyzer())
+    assert [t.name for t in check.types(analyse("Wie hoch war das ordentliche Ergebnis 2012?"))] == ["count"]
+    assert [t.name for t in check.types(analyse("Mit welchem Ergebnis wurde abgestimmt?"))] == ["vote"]
+    assert "vote" in [t.name for t in check.types(analyse("How many votes did the motion get?"))]
