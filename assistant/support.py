@@ -91,10 +91,9 @@ class FactCheck:
     translated_weight: float = 1.0  # an English word's German council terms (a word-by-word glossary guess)
     count_named: bool = True  # a how-many answer names what it counts, with a number that counts
     how_high: bool = True  # "Wie hoch ist …?" of no other type asks for a number
-    phrase_weight: float = 1.0
-    item_first: bool = True
-    vote_counts_first: bool = True
-    organisations: bool = True  # an organisation answers a who-question  # an English phrase of several words the glossary knows ("community centre")
+    item_first: bool = True  # ties: the vote under the agenda item whose heading names the question
+    vote_counts_first: bool = True  # ties: a vote result with its counts
+    organisations: bool = True  # an organisation answers a who-question
 
     def concepts(self, analysis: QueryAnalysis) -> list[tuple[frozenset[str], float, frozenset[str]]]:
         """Key concepts of the question: (the stems any one of which carries it, weight). Nouns and names
