@@ -7,7 +7,9 @@ language or looks the glossary up again. Three outcomes:
 * **answered** — a sentence of the cited passages states a fact of the asked type about the asked thing
   (``support``). The first line gives that fact (``short_answer``: the amount with what it is for and the
   year, the date with the event, the vote with agenda item, body, date and result, the name with its
-  context); then the quotes as numbered evidence. Quotes are cleaned (``evidence``: no page headers, PDF
+  context; of several amounts the one the question's words point to, named by the words before it; of two
+  votes each with its label); then the quotes as numbered evidence, the first of them [1] the one the first
+  line is taken from. Quotes are cleaned (``evidence``: no page headers, PDF
   line breaks joined, a sentence starting with "Hierfür"/"Dies"/"This" brings the sentence before it).
 * **related records, no answer** (``refused=True, related=True``) — the passages are on the topic but no
   sentence states the asked fact; the closest records are cited so the reader can read on.

@@ -10,6 +10,11 @@ a sentence in the cited passages that
    same sentence (with the sentence before it: a result line follows the motion it decides) or in the
    same agenda item (its heading and text) or the record's title.
 
+A who-question is answered by a person or an organisation ("Geldinstitute", "der Betreiber"); a German how-many
+question by a sentence that names what it counts next to a number that counts (not "TOP 4", a list number or a
+year). Among sentences equally about the question, a vote under the agenda item whose own heading names the
+question's terms comes first, then one that gives the counts.
+
 No sentence passes: the records discuss the topic but do not state the asked fact (the "related records,
 no answer" outcome). The signals are properties of the question and the sentence, not of a question set.
 """
