@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import streamlit as st
 
@@ -48,8 +49,10 @@ def render_answer(res: Resources, answer: Answer, lang: str, key: str) -> None:
     text = answer.text
     if short:
         st.caption(t(lang, "short_answer"))
-        st.markdown(f"### {escape_markdown(short)}")
-        text = (text.split(short, 1)[1] if short in text else text).strip()
+        rest = text.split(short, 1)[1] if short in text else text
+        marker = re.match(r"\s*(\[\d+\])", rest)  # the short answer keeps its citation marker
+        st.markdown(f"### {escape_markdown(short)}" + (f" {marker.group(1)}" if marker else ""))
+        text = (rest[marker.end():] if marker else rest).strip()
         if text:
             st.caption(t(lang, "evidence"))
     if text:

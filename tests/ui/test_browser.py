@@ -105,7 +105,7 @@ def test_english_question_gets_an_english_short_answer_whose_citation_opens(page
     _ask(page, REGIONAL_EN)
     short = page.locator("h3", has_text="According to").first  # the short answer, first and large
     short.wait_for()
-    assert "Sind im Haushalt eingeplant" in short.inner_text() and "[1]" in short.inner_text()
+    assert "Sind im Haushalt eingeplant" in short.inner_text()
     assert page.get_by_text("Answer", exact=True).first.is_visible()  # headings follow the answer's language
     assert page.get_by_text("Sources", exact=True).first.is_visible()
     summary = page.locator("summary", has_text="[1]").first
