@@ -33,6 +33,7 @@ from typing import IO, Any, Literal
 from assistant.errors import RatsinfoError
 from assistant.models import Answer, SearchFilters
 from assistant.settings import Settings
+from assistant.sqlite_schema import SchemaError, connect, migrate, schema_version
 
 Verdict = Literal["correct", "wrong", "incomplete"]
 VERDICTS: tuple[Verdict, ...] = ("correct", "wrong", "incomplete")
@@ -141,35 +142,17 @@ class FeedbackStore:
         return cls(cls.path_for(settings))
 
     def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=10)
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA foreign_keys = ON")
-        return conn
+        return connect(self.path)
 
     @property
     def schema_version(self) -> int:
-        with closing(self._connect()) as conn:
-            row = conn.execute("SELECT version FROM schema_version").fetchone()
-            return int(row["version"]) if row else 0
+        return schema_version(self.path)
 
     def _migrate(self) -> None:
-        with closing(self._connect()) as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-            row = conn.execute("SELECT version FROM schema_version").fetchone()
-            current = int(row["version"]) if row else 0
-            if row is None:
-                conn.execute("INSERT INTO schema_version (version) VALUES (0)")
-            if current > SCHEMA_VERSION:
-                conn.rollback()
-                raise FeedbackError(f"{self.path}: schema version {current} is newer than this code "
-                                    f"({SCHEMA_VERSION}); upgrade ratsinfo-assistant")
-            for version in range(current, SCHEMA_VERSION):
-                for statement in MIGRATIONS[version].split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
-                conn.execute("UPDATE schema_version SET version = ?", (version + 1,))
-            conn.commit()
+        try:
+            migrate(self.path, MIGRATIONS[:SCHEMA_VERSION])
+        except SchemaError as exc:
+            raise FeedbackError(str(exc)) from None
 
     def record(self, answer: Answer, verdict: Verdict, *,
                citation_verdicts: Mapping[int, Verdict] | None = None, comment: str = "",
