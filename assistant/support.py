@@ -99,6 +99,7 @@ class FactCheck:
     item_first: bool = True  # ties: the vote under the agenda item whose heading names the question
     vote_counts_first: bool = True  # ties: a vote result with its counts
     organisations: bool = True  # an organisation answers a who-question
+    vote_count_asked: bool = True  # "How many votes …?" is answered by counts, not "einstimmig"
 
     def concepts(self, analysis: QueryAnalysis) -> list[tuple[frozenset[str], float, frozenset[str]]]:
         """Key concepts of the question: (the stems any one of which carries it, weight). Nouns and names
@@ -209,5 +210,6 @@ class FactCheck:
         types = self.types(analysis)
         threshold = self.min_about_typed if types else self.min_about_untyped
         counted = self.counted(analysis) if self.count_named and any(t.name == "count" for t in types) else frozenset()
+        vote_count = self.vote_count_asked and COUNT.question.search(analysis.text) and types and types[0].name == "vote"
         return [f for f in self.findings(analysis, hits) if f.typed and f.about >= threshold
-                and self.states_count(f, counted)]
+                and self.states_count(f, counted) and (not vote_count or f.counts or _VOTE_COUNTS.search(f.sentence))]

@@ -190,3 +190,13 @@ def test_a_vote_question_takes_the_vote_under_the_asked_item_with_its_counts() -
                 title="Gemeinderat Ahnsen Hundesteuersatzung", rank=2)
     answer = ExtractiveAnswerer().answer(question, [other, asked], analyse(question))
     assert "TOP 5" in answer.short_answer and "8 Ja-Stimmen" in answer.short_answer
+
+
+def test_how_many_votes_is_answered_by_counts_not_by_an_outcome_word() -> None:
+    question = "Wie viele Stimmen gab es bei der Abstimmung über die Hundesteuersatzung?"
+    item = ("TOP 5 Hundesteuersatzung",)
+    assert ExtractiveAnswerer().answer(question, [hit("Der Antrag wird einstimmig angenommen.", path=item)],
+                                       analyse(question)).related
+    answer = ExtractiveAnswerer().answer(question, [hit("Der Antrag erhielt 8 Ja-Stimmen und 2 Nein-Stimmen.",
+                                                        path=item)], analyse(question))
+    assert not answer.refused and "8 Ja-Stimmen" in answer.short_answer
