@@ -60,6 +60,10 @@ _PERSON_OR_ORGANISATION = AnswerType("person", PERSON.question, re.compile(f"{PE
 
 _VOTE_COUNTS = re.compile(r"\d+\s*(?:ja|nein|gegenstimm|stimmenthaltung|enthaltung)", re.IGNORECASE)
 
+_WORD = re.compile(r"[^\W_]+(?:[-/][^\W_]+)*", re.UNICODE)
+_NAME_MARKERS = frozenset("""in im aus nach bei von vom gemeinde stadt stadtteil ortsteil ortschaft landkreis kreis
+bezirk herr herrn frau""".split())
+
 _SPECIFIC = ("vote", "date", "person", "party", "place", "count", "money")
 
 
@@ -79,6 +83,7 @@ class Finding:
     words: int = 0  # question words it carries, type words included ("Gesamtkosten"): breaks ties
     item: float = 0.0  # share of the key concepts its agenda item's heading names: breaks ties first
     counts: int = 0  # vote counts it gives ("38 Ja", "6 Nein"), for a vote: a result with its counts first
+    on_topic: bool = True  # the question's thing (a noun that is no name) is named in or just before it
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,7 @@ class FactCheck:
     item_first: bool = True  # ties: the vote under the agenda item whose heading names the question
     vote_counts_first: bool = True  # ties: a vote result with its counts
     organisations: bool = True  # an organisation answers a who-question
+    topic_types: tuple[str, ...] = ("date",)  # German questions of these types: the asked thing is named near
     vote_count_asked: bool = True  # "How many votes …?" is answered by counts, not "einstimmig"
 
     def concepts(self, analysis: QueryAnalysis) -> list[tuple[frozenset[str], float, frozenset[str]]]:
@@ -151,6 +157,7 @@ class FactCheck:
         question_stems = set(self.analyzer.tokens(f"{analysis.text} {analysis.terms}"))
         shown = list(hits[: self.passages])
         subject = concepts
+        topics = self.topics(analysis) if self.topic_types and types and types[0].name in self.topic_types else []
         total = sum(wt for _, wt, _ in subject)
         out: list[Finding] = []
         for i, hit in enumerate(shown):
@@ -164,6 +171,7 @@ class FactCheck:
             own = sum(wt for c, wt, w in subject if self._covers(c, item_stems, w)) / total if total and item else 0.0
             if self.headings:  # the section's headings name what its sentences are about
                 item_stems |= set(self.analyzer.tokens(" ".join(hit.chunk.section_path)))
+            heading_stems = set(self.analyzer.tokens(" ".join(hit.chunk.section_path)))
             if self.with_title:
                 item_stems |= set(self.analyzer.tokens(hit.chunk.title or ""))
             sentences = passage_sentences(hit.chunk.text)
@@ -178,11 +186,31 @@ class FactCheck:
                 exact = rank < len(types) if types else True
                 carried = len(question_stems & set(self.analyzer.tokens(sentence)))
                 counts = len(_VOTE_COUNTS.findall(sentence)) if rank < len(types) and types[rank].name == "vote" else 0
+                near = set(self.analyzer.tokens(window)) | heading_stems
+                on_topic = not topics or any(self._covers(c, near, w) for c, w in topics)
                 out.append(Finding(i, pos, start, text, sentence, about, form_answer or exact, exact, rank, carried,
-                                   own if self.item_first else 0.0, counts if self.vote_counts_first else 0))
+                                   own if self.item_first else 0.0, counts if self.vote_counts_first else 0, on_topic))
         return sorted(out, key=lambda f: (not f.typed, not f.exact, f.rank, -f.about, -f.item, -f.counts, -f.words,
                                           f.hit_index,
                                           f.position))
+
+    def topics(self, analysis: QueryAnalysis) -> list[tuple[frozenset[str], frozenset[str]]]:
+        """The question's things, not its names: German nouns out of a name position ("Dorffest" in "Wann
+        findet das nächste Dorffest in Ahnsen statt?", not "Ahnsen"). (stems, whole-word stems)."""
+        if analysis.language == "en":
+            return []
+        tokens = _WORD.findall(analysis.text)
+        names = {b for a, b in zip(tokens, tokens[1:]) if a.lower() in _NAME_MARKERS}
+        out = []
+        for word, *german in analysis.concepts or tuple((w,) for w in analysis.key_terms):
+            if (is_question_word(word) or word in names or word.lower() in _NAME_MARKERS or not word[0].isupper()
+                    or word.isupper() or any(ch.isdigit() for ch in word)):
+                continue
+            text = " ".join([word, *german])
+            stems = frozenset(self.analyzer.tokens(text))
+            if stems:
+                out.append((stems, frozenset(self.analyzer.stem(w) for w in words(text))))
+        return out
 
     def counted(self, analysis: QueryAnalysis) -> frozenset[str]:
         """The stems of what a German how-many question counts ("Wie viele freie Stellen" -> Stellen); empty
@@ -210,6 +238,8 @@ class FactCheck:
         types = self.types(analysis)
         threshold = self.min_about_typed if types else self.min_about_untyped
         counted = self.counted(analysis) if self.count_named and any(t.name == "count" for t in types) else frozenset()
-        vote_count = self.vote_count_asked and COUNT.question.search(analysis.text) and types and types[0].name == "vote"
+        vote_count = (self.vote_count_asked and bool(COUNT.question.search(analysis.text))
+                      and bool(types) and types[0].name == "vote")
         return [f for f in self.findings(analysis, hits) if f.typed and f.about >= threshold
-                and self.states_count(f, counted) and (not vote_count or f.counts or _VOTE_COUNTS.search(f.sentence))]
+                and self.states_count(f, counted) and (not vote_count or f.counts or _VOTE_COUNTS.search(f.sentence))
+                and f.on_topic]

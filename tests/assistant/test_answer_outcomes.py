@@ -200,3 +200,13 @@ def test_how_many_votes_is_answered_by_counts_not_by_an_outcome_word() -> None:
     answer = ExtractiveAnswerer().answer(question, [hit("Der Antrag erhielt 8 Ja-Stimmen und 2 Nein-Stimmen.",
                                                         path=item)], analyse(question))
     assert not answer.refused and "8 Ja-Stimmen" in answer.short_answer
+
+
+def test_a_date_answers_when_the_asked_thing_is_named_near_it_not_only_the_place() -> None:
+    question = "Wann findet das nächste Dorffest in Ahnsen statt?"
+    other = hit("Am 05.04.2026 findet in Ahnsen die Einweihung des Feuerwehrhauses statt.",
+                title="Niederschrift Gemeinderat Ahnsen")
+    assert ExtractiveAnswerer().answer(question, [other], analyse(question)).related
+    asked = hit("Das Dorffest findet am 12.07.2026 auf dem Sportplatz statt.", title="Niederschrift Gemeinderat Ahnsen")
+    answer = ExtractiveAnswerer().answer(question, [asked], analyse(question))
+    assert not answer.refused and answer.short_answer.startswith("12.07.2026")
