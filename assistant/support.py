@@ -12,7 +12,9 @@ a sentence in the cited passages that
 
 A who-question is answered by a person or an organisation ("Geldinstitute", "der Betreiber"); a German how-many
 question by a sentence that names what it counts next to a number that counts (not "TOP 4", a list number or a
-year). Among sentences equally about the question, a vote under the agenda item whose own heading names the
+year); "how many votes" by counts, not "einstimmig"; a German when-question by a date near the asked thing (a noun
+out of a name position, named in the sentence, the two before it or its headings, not only in the record's
+title). Among sentences equally about the question, a vote under the agenda item whose own heading names the
 question's terms comes first, then one that gives the counts.
 
 No sentence passes: the records discuss the topic but do not state the asked fact (the "related records,
