@@ -31,6 +31,7 @@ class OcrResult:
     texts: list[str]  # page texts, recognised ones replaced
     recognised: frozenset[int]  # 1-based numbers of the pages whose text came from OCR
     notes: tuple[str, ...]
+    attempted: frozenset[int] = frozenset()  # pages OCR read (recognised or not)
 
 
 _TOKEN = re.compile(r"\S+")
@@ -120,4 +121,4 @@ def recognise_pages(
         pdf.close()
     if done:
         log.info("%s: text of %d page(s) recognised by OCR", name, len(done))
-    return OcrResult(out, frozenset(done), tuple(notes))
+    return OcrResult(out, frozenset(done), tuple(notes), frozenset(wanted))

@@ -79,7 +79,8 @@ class PdfParser:
                 notes.append(f"{name}: page {number} skipped ({failures[number]})")
                 text = ""
             elif _letters(text) < MIN_LETTERS_PER_PAGE:
-                notes.append(f"{name}: page {number} has no text layer - needs OCR")
+                notes.append(f"{name}: page {number} has no text layer and OCR recognised no text on it (an image?)"
+                             if number in ocr.attempted else f"{name}: page {number} has no text layer - needs OCR")
                 text = ""
             elif len(text) >= 5 * MIN_CHARS_TO_JUDGE and (problem := text_problem(text)):
                 notes.append(f"{name}: page {number} text layer unreadable ({problem}) - needs OCR")
