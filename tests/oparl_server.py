@@ -12,6 +12,15 @@ Test control (POST unless noted): /_control/reset, /_control/modify?id=URL, /_co
 /_control/hold?path=SUBSTRING (the next matching request hangs until /_control/release), GET /_control/log,
 /_control/add?name=STEM (adds tests/fixtures/oparl/extra/STEM.json, modified now: the matters and alerts
 tests' papers, meetings and organizations; not in the world after a reset).
+
+Quirks of real endpoints (``--quirks``, ``OParlHTTPServer(quirks=True)`` or POST /_control/quirks?on=1|0; off by
+default), applied when objects are served, the world itself is unchanged: (a) the Body list answers with the
+one Body object; (b) a list asked with ``modified_since`` that has nothing answers 404 (papers, organizations)
+or a bare ``[]`` (meetings); (c) ``accessUrl``/``downloadUrl`` carry ``//`` in their path; (d) a Paper's
+``location`` is an embedded object, a single ``auxiliaryFile`` is an object, not an array, and paper 23367's
+``date`` is "N/A"; (e) deleted objects are only ``{"id", "deleted": true}`` (no type, no modified), and the
+paper list holds one such object that the server never had (QUIRK_GHOST); (f) Papers and Meetings have no
+``type``.
 """
 
 from __future__ import annotations
@@ -51,6 +60,8 @@ INLINE_TEXT = {"10212": FIXTURES / "karlsruhe_file_10212.txt"}  # served as File
 FLAKY_FILE = "662089"  # 500, 500, then the content
 SLOW_FILE = "658374"  # answers after --slow-seconds
 HUGE_FILE = "658375"  # --huge-mb of bytes
+QUIRK_GHOST = f"{REAL_BASE}/bodies/0001/papers/vo/99999"  # quirk (e): a deleted paper in the list, never known
+QUIRK_NA_PAPER = f"{REAL_BASE}/bodies/0001/papers/vo/23367"  # quirk (d): its date is "N/A"
 
 # Organization names derived from the names of the real meetings that reference them (no real
 # Organization objects are in the corpus).
@@ -214,6 +225,8 @@ class Handler(BaseHTTPRequestHandler):
             elif url.path == "/_control/release":
                 world.hold = None
                 world.released.set()
+            elif url.path == "/_control/quirks":
+                self.server.quirks = query.get("on", "1") not in ("0", "false", "")
             else:
                 self._json({"error": "unknown control"}, 404)
                 return
@@ -237,6 +250,8 @@ class Handler(BaseHTTPRequestHandler):
         path = url.path.rstrip("/")
         if path == "/oparl/system":
             self._json(self._system())
+        elif path == "/oparl/bodies" and self.server.quirks:
+            self._json(self._body())  # quirk (a): the one Body instead of a list
         elif path == "/oparl/bodies":
             self._json(self._page([self._body()], "/oparl/bodies", query, 10))
         elif path == BODY_PATH:
@@ -286,6 +301,16 @@ class Handler(BaseHTTPRequestHandler):
                 self._json({"error": f"bad modified_since {since!r}"}, 400)
                 return
             objects = [o for o in objects if o.get("modified") and _when(o["modified"]) >= cut]
+        if self.server.quirks:
+            if kind == "paper" and not since:
+                objects.append({"id": QUIRK_GHOST, "deleted": True})  # quirk (e)
+            if since and not objects:  # quirk (b): "nothing changed"
+                if kind == "meeting":
+                    self._json([])
+                else:
+                    self._json({"error": "no objects found"}, 404)
+                return
+            objects = [_quirky(o, kind) for o in objects]
         self._json(self._page(objects, path, query, PAGE_SIZE[kind]))
 
     def _page(
@@ -323,7 +348,7 @@ class Handler(BaseHTTPRequestHandler):
         if obj is None:
             self._json({"error": "not found"}, 404)
         else:
-            self._json(obj)
+            self._json(_quirky(obj, found[0] if found else "file") if self.server.quirks else obj)
 
     def _download(self, path: str) -> None:
         world = self.server.world
@@ -365,15 +390,50 @@ class Handler(BaseHTTPRequestHandler):
             pass
 
 
+def _quirky(obj: dict[str, Any], kind: str) -> dict[str, Any]:
+    """A (copied) object as a quirky real endpoint serves it: quirks (c) to (f), see the module docstring."""
+    if obj.get("deleted") is True:
+        return {"id": obj["id"], "deleted": True}  # (e)
+    if kind in ("paper", "meeting"):
+        obj.pop("type", None)  # (f)
+    if kind == "paper":
+        number = str(obj["id"]).rsplit("/", 1)[-1]
+        obj["location"] = {  # (d)
+            "id": f"{REAL_BASE}/bodies/0001/locations/{number}",
+            "type": "https://schema.oparl.org/1.1/Location",
+            "description": "Karlsruhe, Rathaus am Marktplatz",
+        }
+        aux = obj.get("auxiliaryFile")
+        if isinstance(aux, list) and len(aux) == 1:
+            obj["auxiliaryFile"] = aux[0]  # (d)
+        if obj["id"] == QUIRK_NA_PAPER:
+            obj["date"] = "N/A"  # (d)
+
+    def double_slashes(value: Any) -> None:  # (c)
+        if isinstance(value, dict):
+            for key, v in value.items():
+                if key in ("accessUrl", "downloadUrl") and isinstance(v, str):
+                    value[key] = v.replace("/oparl/bodies/0001/", "/oparl//bodies/0001//")
+                else:
+                    double_slashes(v)
+        elif isinstance(value, list):
+            for v in value:
+                double_slashes(v)
+
+    double_slashes(obj)
+    return obj
+
+
 class OParlHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, port: int = 0, *, slow_seconds: float = 3.0, huge_mb: float = 2.0) -> None:
+    def __init__(self, port: int = 0, *, slow_seconds: float = 3.0, huge_mb: float = 2.0, quirks: bool = False) -> None:
         super().__init__(("127.0.0.1", port), Handler)
         self.base = f"http://127.0.0.1:{self.server_address[1]}"
         self.world = Fixtures()
         self.slow_seconds = slow_seconds
         self.huge_mb = huge_mb
+        self.quirks = quirks  # behave like real endpoints (see the module docstring)
 
     @property
     def system_url(self) -> str:
@@ -385,8 +445,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--slow-seconds", type=float, default=3.0, help="Delay of the file that times out.")
     parser.add_argument("--huge-mb", type=float, default=2.0, help="Size of the oversized file.")
+    parser.add_argument("--quirks", action="store_true", help="Behave like real endpoints (see the docstring).")
     args = parser.parse_args(argv)
-    server = OParlHTTPServer(args.port, slow_seconds=args.slow_seconds, huge_mb=args.huge_mb)
+    server = OParlHTTPServer(args.port, slow_seconds=args.slow_seconds, huge_mb=args.huge_mb, quirks=args.quirks)
     print(f"READY {server.system_url}", flush=True)
     try:
         server.serve_forever()
