@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ def _cell(value: object) -> str:
     return " ".join(str(value or "").split())
 
 
-def row_lines(table: list[list[object]]) -> list[str]:
+def row_lines(table: Sequence[Sequence[object]]) -> list[str]:
     """One line per data row: 'row label — column header: value; …' (headers from the first row)."""
     rows = [[_cell(c) for c in row] for row in table if row]
     if len(rows) < 2 or max(len(r) for r in rows) < 2:
