@@ -10,8 +10,8 @@ import logging
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import quote
 from typing import Any
+from urllib.parse import quote
 
 from assistant.answering import AnswerGenerator, RefusalPolicy, refusal_answer
 from assistant.conversation import ChatTurn, StandaloneQuery, is_follow_up

@@ -13,7 +13,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 GROUND = ("assistant.models", "assistant.errors", "assistant.settings", "assistant.access", "assistant.store",
           "assistant.lexical", "assistant.text_analysis", "assistant.embeddings", "assistant.query",
-          "assistant.safe_output", "ingest.parsers", "ingest.headings", "ingest.markers", "ingest.sectioning", "ingest.chunking", "ingest.oparl.mapping")
+          "assistant.safe_output", "ingest.parsers", "ingest.headings", "ingest.markers", "ingest.sectioning",
+          "ingest.chunking", "ingest.oparl.mapping")
 ROOF = ("assistant.service", "assistant.cli", "assistant.chat_cli", "ingest.indexer", "ingest.oparl.sync", "ui", "eval",
         "streamlit")
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.models import SearchFilters
 from assistant.access import chroma_where as filters_to_where
+from assistant.models import SearchFilters
 from tests.chroma_server import IndexRef
 
 FILTERS = [
