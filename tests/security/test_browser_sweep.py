@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import html
 import os
-import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,20 +21,15 @@ from pathlib import Path
 
 import pytest
 
-from assistant.processes import free_port, stop_process
 from tests.security.test_citizen_sweep import QUESTIONS, SECRETS, write_secret_corpus
 from tests.ui.conftest import ROOT
-from tests.ui.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _wait_healthy
+from tests.ui.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ratsinfo_bin, serve_ui
 
 pytestmark = pytest.mark.browser
 
 ASK = "Ihre Frage an die Ratsunterlagen"
 ASSISTANT_MESSAGE = "[data-testid='stChatMessage']:has([data-testid='stChatMessageAvatarAssistant'])"
 USER_MESSAGE = "[data-testid='stChatMessage']:has([data-testid='stChatMessageAvatarUser'])"
-
-
-def _ratsinfo_bin() -> str:
-    return shutil.which("ratsinfo", path=str(Path(sys.executable).parent)) or "ratsinfo"
 
 
 def _leaks(payload: str) -> list[str]:
@@ -54,22 +47,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("RATSINFO_")}
     env.update(RATSINFO_DATA_DIR=str(root / "data"), RATSINFO_FEEDBACK_DB=str(root / "feedback.sqlite3"),
                RATSINFO_STAFF_USERS="")
-    result = subprocess.run([_ratsinfo_bin(), "ingest", str(corpus)], env=env, cwd=ROOT, capture_output=True,
+    result = subprocess.run([ratsinfo_bin(), "ingest", str(corpus)], env=env, cwd=ROOT, capture_output=True,
                             text=True, timeout=600)
     assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
     added = len(list(corpus.iterdir()))
     assert f"documents: {added} added" in result.stdout, result.stdout
-    port = free_port()
-    log = root / "streamlit.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen([_ratsinfo_bin(), "ui", "--port", str(port)], env=env, cwd=ROOT, stdout=sink,
-                                   stderr=subprocess.STDOUT)
-        try:
-            url = f"http://127.0.0.1:{port}"
-            _wait_healthy(url, process)
-            yield url
-        finally:
-            stop_process(process, timeout_s=15)
+    with serve_ui(env, root / "streamlit.log") as url:
+        yield url
 
 
 def _wait_for_answer(page, answers: int, timeout: float = 180) -> None:  # noqa: ANN001 - playwright Page

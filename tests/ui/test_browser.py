@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -43,18 +44,16 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 90) -> N
     raise TimeoutError(f"{url} did not become healthy in {timeout}s")
 
 
-@pytest.fixture(scope="module")
-def server(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium missing: apt-get install -y chromium chromium-driver")
-    pytest.importorskip("playwright.sync_api", reason="pip install playwright (no `playwright install`)")
+def ratsinfo_bin() -> str:
+    return shutil.which("ratsinfo", path=str(Path(sys.executable).parent)) or "ratsinfo"
+
+
+@contextmanager
+def serve_ui(env: dict[str, str], log: Path) -> Iterator[str]:
+    """`ratsinfo ui` on a free port with ``env``, output to ``log``; yields its URL once healthy, stops it after."""
     port = free_port()
-    env = dict(os.environ, RATSINFO_DATA_DIR=str(index_dir), RATSINFO_STAFF_USERS="",
-               RATSINFO_FEEDBACK_DB=str(tmp_path_factory.mktemp("browser") / "feedback.sqlite3"))
-    ratsinfo = shutil.which("ratsinfo", path=str(Path(sys.executable).parent)) or "ratsinfo"
-    log = tmp_path_factory.mktemp("browser-log") / "streamlit.log"
     with log.open("wb") as out:
-        process = subprocess.Popen([ratsinfo, "ui", "--port", str(port)], env=env, cwd=ROOT, stdout=out,
+        process = subprocess.Popen([ratsinfo_bin(), "ui", "--port", str(port)], env=env, cwd=ROOT, stdout=out,
                                    stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         try:
@@ -62,6 +61,17 @@ def server(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
             yield url
         finally:
             stop_process(process, timeout_s=15)
+
+
+@pytest.fixture(scope="module")
+def server(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium missing: apt-get install -y chromium chromium-driver")
+    pytest.importorskip("playwright.sync_api", reason="pip install playwright (no `playwright install`)")
+    env = dict(os.environ, RATSINFO_DATA_DIR=str(index_dir), RATSINFO_STAFF_USERS="",
+               RATSINFO_FEEDBACK_DB=str(tmp_path_factory.mktemp("browser") / "feedback.sqlite3"))
+    with serve_ui(env, tmp_path_factory.mktemp("browser-log") / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture

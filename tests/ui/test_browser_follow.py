@@ -17,7 +17,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ import pytest
 from assistant.auth import MIN_ITERATIONS, hash_password
 from assistant.processes import free_port, stop_process
 from tests.ui.conftest import REGIONAL_DE, ROOT, SHARED_FIXTURES, STAFF_PASSWORD
-from tests.ui.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _wait_healthy
+from tests.ui.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ratsinfo_bin, serve_ui
 
 pytestmark = pytest.mark.browser
 
@@ -61,12 +60,8 @@ class Setup:
     feeds_port: int
 
 
-def _ratsinfo_bin() -> str:
-    return shutil.which("ratsinfo", path=str(Path(sys.executable).parent)) or "ratsinfo"
-
-
 def _cli(env: dict[str, str], *args: str, timeout: float = 300) -> str:
-    result = subprocess.run([_ratsinfo_bin(), *args], env=env, cwd=ROOT, capture_output=True, text=True,
+    result = subprocess.run([ratsinfo_bin(), *args], env=env, cwd=ROOT, capture_output=True, text=True,
                             timeout=timeout)
     assert result.returncode == 0, f"ratsinfo {' '.join(args)}: {result.stdout}\n{result.stderr}"
     return result.stdout
@@ -104,17 +99,8 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
     out = _cli(env, "ingest", str(corpus))
     assert f"documents: {len(CORPUS)} added" in out, out
     assert "first run" in _cli(env, "alerts", "run")  # the baseline: what is indexed now is not news
-    port = free_port()
-    log = root / "streamlit.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen([_ratsinfo_bin(), "ui", "--port", str(port)], env=env, cwd=ROOT, stdout=sink,
-                                   stderr=subprocess.STDOUT)
-        try:
-            url = f"http://127.0.0.1:{port}"
-            _wait_healthy(url, process)
-            yield Setup(env, root, url, feeds_port)
-        finally:
-            stop_process(process, timeout_s=15)
+    with serve_ui(env, root / "streamlit.log") as url:
+        yield Setup(env, root, url, feeds_port)
 
 
 @pytest.fixture
@@ -163,7 +149,7 @@ def test_citizen_saves_a_search_and_the_feed_shows_a_new_record(setup: Setup, br
     out = _cli(setup.env, "alerts", "run")
     assert "new records: 1; feed entries: 1" in out, out
 
-    feeds = subprocess.Popen([_ratsinfo_bin(), "feeds", "serve", "--port", str(setup.feeds_port)], env=setup.env,
+    feeds = subprocess.Popen([ratsinfo_bin(), "feeds", "serve", "--port", str(setup.feeds_port)], env=setup.env,
                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         _wait_listening(setup.feeds_port, feeds)
