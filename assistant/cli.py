@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
-from assistant.cli_support import domain_errors, settings_from
+from assistant.cli_support import assistant_from, domain_errors, filter_options, filters_from, settings_from
 from assistant.models import Hit, SearchFilters
 from assistant.safe_output import echo, json_safe
 from assistant.settings import Settings
@@ -25,33 +25,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def _settings(ctx: click.Context) -> Settings:
     return settings_from(ctx)
-
-
-def _assistant(ctx: click.Context) -> Any:
-    from assistant.service import Assistant
-
-    if "assistant" not in ctx.obj:
-        ctx.obj["assistant"] = Assistant.from_settings(_settings(ctx))
-    return ctx.obj["assistant"]
-
-
-def filter_options(func: F) -> F:
-    options = [
-        click.option("--type", "document_types", multiple=True, help="Document type (repeatable)."),
-        click.option("--body", "bodies", multiple=True, help="Body/committee (repeatable)."),
-        click.option("--from", "date_from", help="Earliest date, YYYY-MM-DD."),
-        click.option("--to", "date_to", help="Latest date, YYYY-MM-DD."),
-        click.option("--include-nonpublic", is_flag=True, help="Staff only: include non-public records."),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
-
-
-def _filters(document_types: tuple[str, ...], bodies: tuple[str, ...], date_from: str | None,
-             date_to: str | None, include_nonpublic: bool) -> SearchFilters:
-    return SearchFilters(document_types=document_types, bodies=bodies, date_from=date_from, date_to=date_to,
-                         public_only=not include_nonpublic)
 
 
 def hit_to_json(hit: Hit) -> dict[str, Any]:
@@ -86,7 +59,7 @@ def cli(ctx: click.Context, data_dir: Path | None, verbose: int) -> None:
 @domain_errors
 def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
     """Ingest files or folders (PDF, text/Markdown, HTML, OParl JSON)."""
-    report = _assistant(ctx).ingest(list(paths), progress=not as_json)
+    report = assistant_from(ctx).ingest(list(paths), progress=not as_json)
     if as_json:
         echo(json_safe(report.to_json(), indent=2))
         return
@@ -110,7 +83,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
 def search(ctx: click.Context, query: str, k: int | None, mode: str | None, as_json: bool,
            **filter_args: Any) -> None:
     """Show the passages that match QUERY."""
-    hits = _assistant(ctx).search(query, k=k, filters=_filters(**filter_args), mode=mode)
+    hits = assistant_from(ctx).search(query, k=k, filters=filters_from(**filter_args), mode=mode)
     if as_json:
         echo(json_safe([hit_to_json(h) for h in hits], indent=2))
         return
@@ -131,7 +104,7 @@ def search(ctx: click.Context, query: str, k: int | None, mode: str | None, as_j
 @domain_errors
 def ask(ctx: click.Context, question: str, as_json: bool, **filter_args: Any) -> None:
     """Answer QUESTION from the records, with numbered citations."""
-    answer = _assistant(ctx).ask(question, filters=_filters(**filter_args))
+    answer = assistant_from(ctx).ask(question, filters=filters_from(**filter_args))
     if as_json:
         echo(json_safe(answer.to_json(), indent=2))
         return
@@ -157,7 +130,7 @@ def matter(ctx: click.Context, query: str, as_json: bool, include_nonpublic: boo
     from assistant.language import detect_language
     from assistant.matter_answers import timeline_answer
 
-    timeline = _assistant(ctx).matter(query, SearchFilters(public_only=not include_nonpublic))
+    timeline = assistant_from(ctx).matter(query, SearchFilters(public_only=not include_nonpublic))
     if as_json:
         echo(json_safe(timeline.to_json() if timeline else None, indent=2))
         return
@@ -178,7 +151,7 @@ def matter(ctx: click.Context, query: str, as_json: bool, include_nonpublic: boo
 @domain_errors
 def stats(ctx: click.Context, as_json: bool, list_documents: bool) -> None:
     """Index statistics: documents, chunks, embedder."""
-    assistant = _assistant(ctx)
+    assistant = assistant_from(ctx)
     data = assistant.stats()
     if list_documents:
         data["document_list"] = assistant.documents()
@@ -198,7 +171,7 @@ def stats(ctx: click.Context, as_json: bool, list_documents: bool) -> None:
 @domain_errors
 def remove(ctx: click.Context, sources: tuple[str, ...]) -> None:
     """Remove documents by file name, path, URL or document id."""
-    assistant = _assistant(ctx)
+    assistant = assistant_from(ctx)
     for source in sources:
         documents, chunks = assistant.remove(source)
         if documents == 0:
@@ -219,99 +192,9 @@ def ui(ctx: click.Context, port: int | None, headless: bool) -> None:
     raise SystemExit(ui_server.run(_settings(ctx), port, open_browser=not headless))
 
 
-@cli.group()
-def alerts() -> None:
-    """Saved searches: feeds for citizens, e-mail digests for staff (`alerts run` after each sync)."""
-
-
-@alerts.command("add")
-@click.argument("query")
-@click.option("--staff", "staff_user", help="Staff user who saves it (allows --email and --include-nonpublic).")
-@click.option("--email", help="Staff: send a digest of new matches to this address.")
-@click.option("--lang", "language", default="de", type=click.Choice(["de", "en"]))
-@filter_options
-@click.pass_context
-@domain_errors
-def alerts_add(ctx: click.Context, query: str, staff_user: str | None, email: str | None, language: str,
-               **filter_args: Any) -> None:
-    """Save QUERY (with filters); prints the feed URL."""
-    from assistant.alerts import Alerts, AlertStore
-
-    settings = _settings(ctx)
-    store = AlertStore.from_settings(settings)
-    if filter_args.get("include_nonpublic") and not staff_user:
-        echo("error: only staff (--staff USER) may save a search over non-public records", err=True)
-        sys.exit(1)
-    search = store.create(query, _filters(**filter_args), language=language, staff_user=staff_user, email=email)
-    alerts_ = Alerts(_assistant(ctx), store, settings)
-    alerts_.write_feed(search)
-    echo(alerts_.feed_url(search))
-
-
-@alerts.command("list")
-@click.option("--json", "as_json", is_flag=True)
-@click.pass_context
-@domain_errors
-def alerts_list(ctx: click.Context, as_json: bool) -> None:
-    """The saved searches with their feed URLs."""
-    from assistant.alerts import AlertStore
-    from assistant.feeds import feed_url
-
-    settings = _settings(ctx)
-    rows = [{"query": s.query, "feed": feed_url(settings.feeds_url, s.token), "created_at": s.created_at,
-             "staff": s.created_by, "email": s.email, "public_only": s.filters.public_only}
-            for s in AlertStore.from_settings(settings).searches()]
-    if as_json:
-        echo(json_safe(rows, indent=2))
-        return
-    for r in rows:
-        echo(f"{r['created_at']}  {r['query']}  {r['feed']}" + (f"  e-mail: {r['email']}" if r["email"] else ""))
-
-
-@alerts.command("run")
-@click.option("--json", "as_json", is_flag=True)
-@click.pass_context
-@domain_errors
-def alerts_run(ctx: click.Context, as_json: bool) -> None:
-    """Match the records added since the last run against every saved search; write feeds, send digests."""
-    from assistant.alerts import Alerts, AlertStore
-
-    settings = _settings(ctx)
-    report = Alerts(_assistant(ctx), AlertStore.from_settings(settings), settings).run()
-    if as_json:
-        echo(json_safe(report.to_json(), indent=2))
-        return
-    note = " (first run: took note of the indexed records)" if report.baseline else ""
-    echo(f"new records: {report.new_documents}; feed entries: {report.entries}; feeds written: {report.feeds}; "
-         f"e-mails: {report.emails}{note}")
-
-
-@cli.group()
-def feeds() -> None:
-    """The Atom feeds of saved searches."""
-
-
-@feeds.command("serve")
-@click.option("--port", type=int, default=None, help="Port (default RATSINFO_FEEDS_PORT).")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.pass_context
-def feeds_serve(ctx: click.Context, port: int | None, host: str) -> None:
-    """Serve <token>.xml from the feeds folder, read-only (nothing else: no listing, no other path)."""
-    from assistant.feeds import FeedServer
-
-    settings = _settings(ctx)
-    server = FeedServer(settings.feeds_path, host, settings.feeds_port if port is None else port)
-    echo(f"serving feeds from {settings.feeds_path} on {server.url}")
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-
-
 def _register_subcommands() -> None:
     """Commands that live beside their library code (evaluation, benchmarks, OParl sync)."""
+    from assistant.alerts_cli import alerts, feeds
     from assistant.chat_cli import chat_command
     from eval.commands import bench_command, bench_scale_command, eval_command
     from ingest.oparl_cli import sync_command
@@ -321,6 +204,8 @@ def _register_subcommands() -> None:
     cli.add_command(bench_scale_command, "bench-scale")
     cli.add_command(sync_command, "sync")
     cli.add_command(chat_command, "chat")
+    cli.add_command(alerts, "alerts")
+    cli.add_command(feeds, "feeds")
 
 
 _register_subcommands()
