@@ -9,6 +9,7 @@ import sys
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -80,10 +81,11 @@ def sync_env(data_dir: Path) -> dict[str, str]:
     return {**os.environ, **SYNC_ENV, "RATSINFO_DATA_DIR": str(data_dir)}
 
 
-@pytest.fixture(scope="session")
-def oparl_server() -> Iterator[OParlServer]:
+@contextmanager
+def start_oparl_server(*args: str) -> Iterator[OParlServer]:
+    """`python -m tests.oparl_server` on a free port with ``args``; stopped afterwards."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.oparl_server", "--port", "0", "--slow-seconds", "2"],
+        [sys.executable, "-m", "tests.oparl_server", "--port", "0", *args],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
@@ -92,9 +94,17 @@ def oparl_server() -> Iterator[OParlServer]:
     line = process.stdout.readline()
     assert line.startswith("READY "), line
     url = line.split()[1]
-    yield OParlServer(url, url.rsplit("/oparl/", 1)[0], process)
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        yield OParlServer(url, url.rsplit("/oparl/", 1)[0], process)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def oparl_server() -> Iterator[OParlServer]:
+    with start_oparl_server("--slow-seconds", "2") as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -9,8 +9,6 @@ Quirks (see tests/oparl_server.py): (a) the Body list is one Body object; (b) "n
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -23,13 +21,13 @@ from assistant.models import SearchFilters
 from assistant.service import Assistant
 from ingest.oparl.sync import SyncReport
 from tests.sync.conftest import (
-    ROOT,
     CountingEmbedder,
     OParlServer,
     Snapshot,
     documents_by_source,
     run_sync,
     snapshot,
+    start_oparl_server,
     sync_settings,
 )
 
@@ -43,19 +41,8 @@ GHOST = "bodies/0001/papers/vo/99999"
 @pytest.fixture(scope="module")
 def quirky_server() -> Iterator[OParlServer]:
     # --slow-seconds 0: the slow file answers at once, so a clean run has no errors at all
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.oparl_server", "--port", "0", "--slow-seconds", "0", "--quirks"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    assert line.startswith("READY "), line
-    url = line.split()[1]
-    yield OParlServer(url, url.rsplit("/oparl/", 1)[0], process)
-    process.terminate()
-    process.wait(timeout=10)
+    with start_oparl_server("--slow-seconds", "0", "--quirks") as server:
+        yield server
 
 
 @dataclass

@@ -44,6 +44,19 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 90) -> N
     raise TimeoutError(f"{url} did not become healthy in {timeout}s")
 
 
+@contextmanager
+def launch_chromium() -> Iterator:  # noqa: ANN401 - a playwright Browser
+    """Debian's Chromium, headless, driven by playwright (never a downloaded browser); closed afterwards."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 def ratsinfo_bin() -> str:
     return shutil.which("ratsinfo", path=str(Path(sys.executable).parent)) or "ratsinfo"
 
@@ -76,19 +89,13 @@ def server(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 @pytest.fixture
 def page(server: str):
-    from playwright.sync_api import sync_playwright
-
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="de-DE")
-            page = context.new_page()
-            page.set_default_timeout(90_000)
-            page.goto(server)
-            yield page
-        finally:
-            browser.close()
+    with launch_chromium() as browser:
+        context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="de-DE")
+        page = context.new_page()
+        page.set_default_timeout(90_000)
+        page.goto(server)
+        yield page
 
 
 def _ask(page, question: str) -> None:

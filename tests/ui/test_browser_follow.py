@@ -28,7 +28,7 @@ import pytest
 from assistant.auth import MIN_ITERATIONS, hash_password
 from assistant.processes import free_port, stop_process
 from tests.ui.conftest import REGIONAL_DE, ROOT, SHARED_FIXTURES, STAFF_PASSWORD
-from tests.ui.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ratsinfo_bin, serve_ui
+from tests.ui.test_browser import ARTIFACTS, CHROMIUM, launch_chromium, ratsinfo_bin, serve_ui
 
 pytestmark = pytest.mark.browser
 
@@ -105,15 +105,9 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
 
 @pytest.fixture
 def browser(setup: Setup):
-    from playwright.sync_api import sync_playwright
-
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launch_chromium() as chromium:
+        yield chromium
 
 
 def _new_page(browser, url: str):  # noqa: ANN001, ANN202 - playwright Browser / Page
