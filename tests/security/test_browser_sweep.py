@@ -92,6 +92,24 @@ def _without_questions(text: str, asked: list[str]) -> str:
     return text
 
 
+def _download(page, expander, button):  # noqa: ANN001, ANN202 - playwright Page / Locators / Download
+    """Click a download button and return the download; a click that streamlit's rerun swallowed (the expander
+    closed under it) is repeated once with the expander open again."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in (1, 2):
+        if expander.locator("details").first.get_attribute("open") is None:
+            expander.locator("summary").first.click()
+        try:
+            with page.expect_download(timeout=45_000) as info:
+                button.click()
+            return info.value
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
 def test_citizen_browser_sweep_shows_and_downloads_no_secret(server: str, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -125,9 +143,7 @@ def test_citizen_browser_sweep_shows_and_downloads_no_secret(server: str, tmp_pa
                     expander.locator("[data-testid='stExpanderDetails']").first.wait_for(state="visible")
                     sweep.expanders += 1
                     for button in expander.locator("[data-testid='stDownloadButton'] button").all():
-                        with page.expect_download() as info:
-                            button.click()
-                        download = info.value
+                        download = _download(page, expander, button)
                         target = tmp_path / f"{sweep.downloads:03d}-{download.suggested_filename}"
                         download.save_as(target)
                         sweep.downloads += 1
