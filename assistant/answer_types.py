@@ -73,9 +73,9 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
 
 
 def expected_answer_types(question: str, candidates: tuple[AnswerType, ...] = ANSWER_TYPES) -> tuple[AnswerType, ...]:
-    """The answer types among ``candidates`` a question asks for (none for why-questions)."""
+    """The answer types among ``candidates`` a question asks for (a why-question: only a reason)."""
     if _WHY.search(question):
-        return ()
+        return tuple(t for t in candidates if t.name == "reason")
     return tuple(t for t in candidates if t.question.search(question))
 
 
@@ -117,9 +117,22 @@ DATE = AnswerType(
 )
 
 
+# "Why ...?" is answered by a sentence that gives a reason: a causal conjunction or a purpose ("weil", "da",
+# "aufgrund", "daher", "um … zu", "Grund"). Used by the answerer only, like DATE.
+REASON = AnswerType(
+    "reason",
+    _WHY,
+    re.compile(r"\b(?:weil|da(?=\s)|denn|aufgrund|auf grund|wegen|daher|deshalb|deswegen|darum|infolge|zumal|"
+               r"grund|gründe[n]?|begründ\w*|ursache\w*|ursächlich|hintergrund|notwendig\w*|erforderlich\w*|"
+               r"um\s+(?:\S+\s+){0,8}?(?:zu|\w+zu\w+en)|because|due to|since|reason)\b", re.IGNORECASE),
+)
+SENTENCE_TYPES: tuple[AnswerType, ...] = (*ANSWER_TYPES, DATE, REASON)
+
+
 def answer_types_for_sentences(question: str) -> tuple[AnswerType, ...]:
-    """The answer types a question asks for when the answerer picks sentences: the retrieval types and date."""
-    return expected_answer_types(question, (*ANSWER_TYPES, DATE))
+    """The answer types a question asks for when the answerer picks sentences: the retrieval types, date and
+    reason."""
+    return expected_answer_types(question, SENTENCE_TYPES)
 
 
 # "How many ...?" is answered by a sentence with a number (a count is not a sum of money). Used by the answer
@@ -131,6 +144,12 @@ COUNT = AnswerType(
     re.compile(r"\b(how many|wie viele|wieviele|anzahl|number of|wie viel)\b", re.IGNORECASE),
     re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE),
 )
+# a number that counts nothing: an agenda item or list number, a paragraph, a year, a date
+NOT_A_COUNT = re.compile(r"\b(?:TOP|Punkt|Nr\.?|§+|Ziffer|Anlage)\s*\d[\d.]*|^\W*\d{1,2}\s*[.)](?!\d)|"
+                         r"\b(?:19|20)\d{2}\b|\b\d{1,2}\.\d{1,2}\.(?:\d{2,4})?", re.IGNORECASE | re.MULTILINE)
+# a whole number as written ("1.800", "1800", "18", "2,5", "zwölf"): what a count is
+COUNT_NUMBER = re.compile(rf"(?<![\w.,])(?:\d{{1,3}}(?:\.\d{{3}})+|\d+)(?:,\d+)?(?![\w]|[.,]\d)|"
+                          rf"\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
 _TYPE_WORDS = re.compile(r"(?:how|much|many|high|viel|viele|hoch|höhe|betrag|summe|anzahl|number|amount|total|"
                          r"gesamt|insgesamt|jahr|year|date|datum|tag|day|ergebnis|result)", re.IGNORECASE)
 

@@ -33,13 +33,13 @@ from typing import Protocol
 from assistant.answer_types import ANSWER_TYPES, matches_answer_type
 from assistant.evidence import agenda_item, passage_sentences, with_antecedent
 from assistant.gloss import gloss_line
-from assistant.glossary import german_terms
 from assistant.models import Answer, Citation, Hit
+from assistant.names import question_names
 from assistant.query import QueryAnalysis, analyse
 from assistant.safe_output import inert_quote
 from assistant.short_answer import compose
 from assistant.support import FactCheck, Finding
-from assistant.text_analysis import STOPWORDS, GermanAnalyzer
+from assistant.text_analysis import GermanAnalyzer
 
 REFUSAL = {
     "de": "Dazu habe ich in den Unterlagen nichts gefunden.",
@@ -56,10 +56,10 @@ RELATED = {
 _ASKED_FACT = {
     "de": {"money": "den gefragten Betrag", "date": "das gefragte Datum", "vote": "das Abstimmungsergebnis",
            "party": "die gefragte Fraktion", "person": "die gefragte Person", "place": "den gefragten Ort",
-           "count": "die gefragte Zahl", "": "die gefragte Angabe"},
+           "count": "die gefragte Zahl", "reason": "den gefragten Grund", "": "die gefragte Angabe"},
     "en": {"money": "the amount asked for", "date": "the date asked for", "vote": "the result of the vote",
            "party": "the group asked for", "person": "the person asked for", "place": "the place asked for",
-           "count": "the number asked for", "": "what was asked"},
+           "count": "the number asked for", "reason": "the reason asked for", "": "what was asked"},
 }
 _QUANTITY = re.compile(r"\b(how (much|many|high|long|old|often)|wie (viel|viele|hoch|lange|alt|oft)|wieviel|"
                        r"when|wann|bis wann|seit wann|cost|kostet|kosten|betrag|höhe|year|jahr|date|datum)\b",
@@ -94,16 +94,6 @@ def language_of(analysis: QueryAnalysis | str) -> str:
     return language if language in REFUSAL else "de"
 
 
-_ANCHOR = re.compile(r"[^\W\d_][\w\-]*|\d{4}", re.UNICODE)
-# In German every noun is capitalised, and a citizen's word for a thing is often not the records' word
-# ("Löschboot", "Personalmangel"): only a capitalised word in a name position counts as a name.
-_DE_NAME_MARKERS = frozenset({
-    "in", "im", "aus", "nach", "bei", "von", "vom", "gemeinde", "stadt", "stadtteil", "ortsteil", "ortschaft",
-    "landkreis", "kreis", "bezirk", "herr", "herrn", "frau", "bürgermeister", "bürgermeisterin",
-    "oberbürgermeister", "oberbürgermeisterin", "ortsvorsteher", "ortsvorsteherin", "stadtrat", "stadträtin",
-})
-
-
 @dataclass(frozen=True)
 class RefusalPolicy:
     """When do the records not support an answer?
@@ -131,21 +121,10 @@ class RefusalPolicy:
         if self.known is None:
             return []
         known = functools.partial(self.known, public_only=True) if public_only else self.known
-        tokens = _ANCHOR.findall(question)
         unknown = []
-        for i, token in enumerate(tokens):
-            is_year = token.isdigit()
-            if language == "de":
-                is_name = (token[0].isupper() and not token.isupper() and i > 0
-                           and tokens[i - 1].lower() in _DE_NAME_MARKERS)
-            else:  # English capitalises names, not nouns
-                is_name = token[0].isupper() and i > 0 and not token.isupper()
-            if not (is_year or is_name) or token.lower() in STOPWORDS:
-                continue
-            if language == "en" and german_terms(token):
-                continue  # an English word the glossary translates ("March", "Christmas")
-            if not known(token):
-                unknown.append(token)
+        for name in question_names(question, language):
+            if not known(name.text):
+                unknown.append(name.text)
         return unknown
 
     def refuses(self, question: str, hits: Sequence[Hit], analysis: QueryAnalysis | str) -> bool:

@@ -9,7 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.answer_types import ANSWER_TYPES, DATE, AnswerType, expected_answer_types, expected_sections
+from assistant.answer_types import (
+    ANSWER_TYPES,
+    SENTENCE_TYPES,
+    AnswerType,
+    expected_answer_types,
+    expected_sections,
+)
 from assistant.glossary import council_terms, expand_query, german_terms
 from assistant.language import detect_language
 
@@ -68,6 +74,6 @@ def analyse(text: str, *, language: str | None = None, translate: bool = True) -
     return QueryAnalysis(
         text=text, language=language, terms=terms,
         answer_types=expected_answer_types(text, ANSWER_TYPES),
-        sentence_types=expected_answer_types(text, (*ANSWER_TYPES, DATE)),
+        sentence_types=expected_answer_types(text, SENTENCE_TYPES),
         key_terms=key_terms, concepts=concepts,
     )

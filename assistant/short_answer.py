@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.answer_types import ANSWER_TYPES, COUNT, DATE, AnswerType
+from assistant.answer_types import ANSWER_TYPES, COUNT, COUNT_NUMBER, DATE, NOT_A_COUNT, AnswerType
 from assistant.evidence import agenda_item
 from assistant.gloss import glossed_terms
 from assistant.models import Hit
@@ -53,7 +53,12 @@ def _q(text: str, language: str) -> str:
 
 
 def clip_around(sentence: str, start: int, end: int, words: int = 14) -> str:
-    """The sentence's own words around [start, end), at most ``words`` on either side, '…' where cut."""
+    """The sentence's own words around [start, end), at most ``words`` on either side, '…' where cut. A
+    span that starts or ends inside a word grows to the whole word ("1800", not "1 800")."""
+    while 0 < start < len(sentence) and not sentence[start - 1].isspace():
+        start -= 1
+    while end < len(sentence) and end > 0 and not sentence[end].isspace():
+        end += 1
     before = sentence[:start].split()
     after = sentence[end:].split()
     head = before[-words:]
@@ -135,7 +140,7 @@ def compose(types: tuple[AnswerType, ...], sentence: str, hit: Hit, language: st
     frame = _FRAME[language]
     found = _kind_for(types, sentence)
     mark = ""  # the quote that states the fact follows as [n]: a record cannot be cited by a marker twice
-    if found is None:
+    if found is None or found[0] == "reason":  # a reason is the sentence itself
         says = frame["says"].format(record=_record(hit, language))
         return ShortAnswer(f"{says}: {_q(clip_around(sentence, 0, 0, 30), language)}{mark}", "quote")
     kind, match = found
@@ -146,14 +151,42 @@ def compose(types: tuple[AnswerType, ...], sentence: str, hit: Hit, language: st
         amounts = list(next(t for t in types if t.name == "money").passage.finditer(sentence))
         if len(amounts) > 1:
             match, label = _pick(amounts, sentence, question, focus)
+    if kind == "count":
+        numbers = counts_in(sentence)
+        if not numbers:  # no number that counts (a year, an agenda item): the sentence speaks for itself
+            return ShortAnswer(f"{frame['count']}: {_q(clip_around(sentence, 0, 0, 30), language)}{mark}", kind)
+        match, value = _pick_count(numbers, sentence, focus)
+        context = _q(clip_around(sentence, match.start(), match.end()), language)
+        return ShortAnswer(f"{frame['count']}: {inert_quote(value)} – {context}{mark}", kind)
     value = inert_quote(" ".join(p for p in (label, match.group(0).strip(" ,;:")) if p))
     context = _q(clip_around(sentence, match.start(), match.end()), language)
     if kind == "money":
         year = _year(sentence, hit)
         return ShortAnswer(f"{value}{f' ({year})' if year else ''}: {context}{mark}", kind)
-    if kind == "count":
-        return ShortAnswer(f"{frame['count']}: {context}{mark}", kind)
     return ShortAnswer(f"{value}: {context}{mark}", kind)
+
+
+def _pick_count(numbers: list[re.Match[str]], sentence: str,
+                focus: Callable[[str], int] | None) -> tuple[re.Match[str], str]:
+    """Of the sentence's counting numbers, the one next to the question's words (the counted thing follows a
+    number, "18 Barrierefahrzeuge", or labels it, "Anzahl der Sozialwohnungen: 1.800"), shown with them; the
+    first one on a tie, bare."""
+    best: tuple[int, int, str] = (0, 0, numbers[0].group(0))
+    for i, match in enumerate(numbers):
+        following = " ".join(w.strip(",.;:()") for w in sentence[match.end():].split()[:1])
+        label = label_before(sentence, match.start(), numbers[i - 1].end() if i else 0, words=4)
+        after, before = (focus(following), focus(label)) if focus else (0, 0)
+        if after + before > best[0]:
+            value = f"{match.group(0)} {following}" if after else f"{label} {match.group(0)}"
+            best = (after + before, i, value.strip())
+    return numbers[best[1]], best[2]
+
+
+def counts_in(sentence: str) -> list[re.Match[str]]:
+    """The numbers of ``sentence`` that can count something: whole numbers, not a year, a date, an agenda
+    item, a paragraph or a list number."""
+    blanked = NOT_A_COUNT.sub(lambda m: " " * len(m.group(0)), sentence)
+    return [m for m in COUNT_NUMBER.finditer(blanked) if m.group(0)]
 
 
 def _vote_line(sentence: str, hit: Hit, language: str) -> str:

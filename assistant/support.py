@@ -15,7 +15,10 @@ question by a sentence that names what it counts next to a number that counts (n
 year); "how many votes" by counts, not "einstimmig"; a German when-question by a date near the asked thing (a noun
 out of a name position, named in the sentence, the two before it or its headings, not only in the record's
 title). Among sentences equally about the question, a vote under the agenda item whose own heading names the
-question's terms comes first, then one that gives the counts.
+question's terms comes first, then one that gives the counts, then one in the council form's section the question
+names, then the sentence that itself names more of the question (every sentence of a passage shares its title and
+headings: the figure for the asked thing, not the passage's first figure). A why-question prefers a sentence that
+gives a reason ("weil", "aufgrund", "um … zu") but does not require one.
 
 No sentence passes: the records discuss the topic but do not state the asked fact (the "related records,
 no answer" outcome). The signals are properties of the question and the sentence, not of a question set.
@@ -30,6 +33,7 @@ from dataclasses import dataclass
 from assistant.answer_types import (
     ANSWER_TYPES,
     COUNT,
+    NOT_A_COUNT,
     AnswerType,
     for_sentences,
     in_expected_section,
@@ -47,9 +51,6 @@ _NAME_OR_NUMBER = re.compile(r"^(?:[A-ZÄÖÜ][\wäöüß-]*|\d[\d.,/-]*)$")
 PERSON = next(t for t in ANSWER_TYPES if t.name == "person")
 _COUNTED = re.compile(r"\b(?:wie\s*viele|how many|anzahl der|number of)\s+(?:(?:der|die|the|of)\s+)?"
                       r"((?:[^\W\d_][\w-]*\s*){1,3})", re.IGNORECASE)
-# a number that counts nothing: an agenda item or list number, a paragraph, a year
-_NOT_A_COUNT = re.compile(r"\b(?:TOP|Punkt|Nr\.?|§+|Ziffer|Anlage)\s*\d[\d.]*|^\W*\d{1,2}\s*[.)](?!\d)|"
-                          r"\b(?:19|20)\d{2}\b", re.IGNORECASE | re.MULTILINE)
 _DIGIT_OR_WORD = re.compile(COUNT.passage.pattern, re.IGNORECASE)
 _VOTE_ASKED = re.compile(r"\b(?:vote[sd]?|voting|abgestimmt|abstimmung\w*|mehrheit|majority|stimmen)\b",
                          re.IGNORECASE)
@@ -86,6 +87,8 @@ class Finding:
     item: float = 0.0  # share of the key concepts its agenda item's heading names: breaks ties first
     counts: int = 0  # vote counts it gives ("38 Ja", "6 Nein"), for a vote: a result with its counts first
     on_topic: bool = True  # the question's thing (a noun that is no name) is named in or just before it
+    own: float = 0.0  # share of the key concepts the sentence itself (with the one it refers to) carries: ties
+    form: bool = False  # stands in the council form's section the question names ("Finanzielle Auswirkungen")
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,7 @@ class FactCheck:
     organisations: bool = True  # an organisation answers a who-question
     topic_types: tuple[str, ...] = ("date",)  # German questions of these types: the asked thing is named near
     vote_count_asked: bool = True  # "How many votes …?" is answered by counts, not "einstimmig"
+    own_first: bool = True  # ties of ``about``: the sentence that itself names more of the question first
 
     def concepts(self, analysis: QueryAnalysis) -> list[tuple[frozenset[str], float, frozenset[str]]]:
         """Key concepts of the question: (the stems any one of which carries it, weight). Nouns and names
@@ -161,6 +165,8 @@ class FactCheck:
         subject = concepts
         topics = self.topics(analysis) if self.topic_types and types and types[0].name in self.topic_types else []
         total = sum(wt for _, wt, _ in subject)
+        # a reason is preferred, not required: a why-question's answer need not say "weil"
+        soft = bool(types) and types[0].name == "reason"
         out: list[Finding] = []
         for i, hit in enumerate(shown):
             # a council form's section the question's vocabulary names ("Personalkosten" -> Personelle
@@ -187,12 +193,18 @@ class FactCheck:
                 rank = next((r for r, t in enumerate(types) if t.passage.search(sentence)), len(types))
                 exact = rank < len(types) if types else True
                 carried = len(question_stems & set(self.analyzer.tokens(sentence)))
+                said = set(self.analyzer.tokens(text))
+                itself = sum(wt for c, wt, w in subject if self._covers(c, said, w)) / total if total else 0.0
                 counts = len(_VOTE_COUNTS.findall(sentence)) if rank < len(types) and types[rank].name == "vote" else 0
                 near = set(self.analyzer.tokens(window)) | heading_stems
                 on_topic = not topics or any(self._covers(c, near, w) for c, w in topics)
-                out.append(Finding(i, pos, start, text, sentence, about, form_answer or exact, exact, rank, carried,
-                                   own if self.item_first else 0.0, counts if self.vote_counts_first else 0, on_topic))
-        return sorted(out, key=lambda f: (not f.typed, not f.exact, f.rank, -f.about, -f.item, -f.counts, -f.words,
+                typed = form_answer or exact or soft
+                out.append(Finding(i, pos, start, text, sentence, about, typed, exact, rank, carried,
+                                   own if self.item_first else 0.0, counts if self.vote_counts_first else 0, on_topic,
+                                   itself if self.own_first else 0.0, form_answer))
+        return sorted(out, key=lambda f: (not f.typed, not f.exact, f.rank, -f.about, -f.item, -f.counts, not f.form,
+                                          -f.own,
+                                          -f.words,
                                           f.hit_index,
                                           f.position))
 
@@ -231,14 +243,14 @@ class FactCheck:
         is not an agenda item, list number or year."""
         if not counted:
             return True
-        if not _DIGIT_OR_WORD.search(_NOT_A_COUNT.sub(" ", finding.sentence)):
+        if not _DIGIT_OR_WORD.search(NOT_A_COUNT.sub(" ", finding.sentence)):
             return False
         return bool(counted & set(self.analyzer.tokens(finding.text)))
 
     def answering(self, analysis: QueryAnalysis, hits: Sequence[Hit]) -> list[Finding]:
         """The sentences that state the asked fact about the asked thing (empty: related records only)."""
         types = self.types(analysis)
-        threshold = self.min_about_typed if types else self.min_about_untyped
+        threshold = self.min_about_typed if types and types[0].name != "reason" else self.min_about_untyped
         counted = self.counted(analysis) if self.count_named and any(t.name == "count" for t in types) else frozenset()
         vote_count = (self.vote_count_asked and bool(COUNT.question.search(analysis.text))
                       and bool(types) and types[0].name == "vote")

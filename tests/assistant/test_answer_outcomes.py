@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 
@@ -210,3 +211,42 @@ def test_a_date_answers_when_the_asked_thing_is_named_near_it_not_only_the_place
     asked = hit("Das Dorffest findet am 12.07.2026 auf dem Sportplatz statt.", title="Niederschrift Gemeinderat Ahnsen")
     answer = ExtractiveAnswerer().answer(question, [asked], analyse(question))
     assert not answer.refused and answer.short_answer.startswith("12.07.2026")
+
+
+def test_a_count_answer_gives_the_whole_number_that_counts_not_a_year_or_an_item_number() -> None:
+    from assistant.short_answer import clip_around, counts_in
+
+    sentence = "Zu TOP 4: Seit 2017 gibt es ca. 1.800 Sozialwohnungen, davon 18 Barrierefahrzeuge (Stand 25.9.25)."
+    assert [m.group(0) for m in counts_in(sentence)] == ["1.800", "18"]
+    start = sentence.index("800")  # a span inside a number grows to the whole number
+    assert "1.800" in clip_around(sentence, start, start + 1, 2) and "1. 800" not in clip_around(sentence, start,
+                                                                                                  start + 1, 2)
+    question = "Wie viele Barrierefahrzeuge gibt es?"
+    answer = ExtractiveAnswerer().answer(question, [hit(sentence)], analyse(question))
+    assert answer.short_answer.startswith("Anzahl: 18 Barrierefahrzeuge – „"), answer.short_answer
+
+
+def test_of_figures_in_one_passage_the_sentence_that_names_the_asked_thing_leads() -> None:
+    """Every sentence of a passage shares its title and headings; the one that itself names the question's
+    things ("Medienbus", "elektrisch") answers, not a figure for something else in the same passage."""
+    title = "Medienbus elektrisch: Konzept"
+    question = "Was kostet ein elektrischer Medienbus in der Anschaffung?"
+    passage = [hit("Finanzielle Auswirkungen: Die Anschaffung kostet 193.000 Euro.", title=title),
+               hit("Medienbus, elektrisch angetrieben, Anschaffung: 1.190.000 Euro.", title=title, rank=2)]
+    answer = ExtractiveAnswerer().answer(question, passage, analyse(question))
+    assert not answer.refused and answer.short_answer.startswith("1.190.000 Euro"), answer.short_answer
+    plain = ExtractiveAnswerer()  # without the tie-break, the sentence with more of the question's words led
+    plain.check = dataclasses.replace(plain.check, own_first=False)
+    assert plain.answer(question, passage, analyse(question)).short_answer.startswith("193.000 Euro")
+
+
+def test_a_why_question_is_answered_by_the_sentence_that_gives_the_reason() -> None:
+    text = ("Der Rat der Gemeinde beschließt, den Pachtvertrag über den Kleidercontainer in der Bahnhofstraße zu "
+            "kündigen. Am Kleidercontainer in der Bahnhofstraße wird immer wieder illegal Müll abgelagert, weshalb "
+            "die Verwaltung die Kündigung empfiehlt, da eine Reinigung zu teuer ist.")
+    question = "Warum soll der Kleidercontainer in der Bahnhofstraße weg?"
+    answer = ExtractiveAnswerer().answer(question, [hit(text)], analyse(question))
+    assert not answer.refused and "illegal" in answer.short_answer, answer.short_answer
+    no_reason = hit("Der Rat der Gemeinde beschließt, den Pachtvertrag über den Kleidercontainer in der "
+                    "Bahnhofstraße zu kündigen.")
+    assert not ExtractiveAnswerer().answer(question, [no_reason], analyse(question)).refused  # preferred, not required

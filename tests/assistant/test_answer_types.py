@@ -76,7 +76,7 @@ def test_when_questions_are_answered_by_a_sentence_with_a_date() -> None:
 
     assert [t.name for t in answer_types_for_sentences("Wann kam die Vorlage in den Werkausschuss?")] == ["date"]
     assert [t.name for t in answer_types_for_sentences("By when should the new Aue bridge be finished?")] == ["date"]
-    assert answer_types_for_sentences("Why was the decision postponed until when?") == ()
+    assert [t.name for t in answer_types_for_sentences("Why was the decision postponed until when?")] == ["reason"]
     assert expected_answer_types("Wann kam die Vorlage in den Werkausschuss?") == ()  # not a retrieval prior
     for dated in ("Vorberatung im Werkausschuss am 28. Juni 2022", "Antrag vom 27.08.", "bis November 2026",
                   "im Frühjahr 2026", "on March 5, 2024", "Stand: 2024-03-31"):
@@ -138,3 +138,17 @@ def test_how_high_a_result_asks_for_a_figure_not_a_vote() -> None:
     assert [t.name for t in check.types(analyse("Wie hoch war das ordentliche Ergebnis 2012?"))] == ["count"]
     assert [t.name for t in check.types(analyse("Mit welchem Ergebnis wurde abgestimmt?"))] == ["vote"]
     assert "vote" in [t.name for t in check.types(analyse("How many votes did the motion get?"))]
+
+
+def test_why_questions_are_answered_by_a_sentence_that_gives_a_reason() -> None:
+    from assistant.answer_types import REASON, answer_types_for_sentences
+
+    assert answer_types_for_sentences("Warum wird der Kleidercontainer abgebaut?") == (REASON,)
+    assert expected_answer_types("Why is the tram turning at Rudeltplatz?") == ()  # not a retrieval prior
+    for reason in ("Der Container wird entfernt, weil dort illegal Müll abgelagert wird.",
+                   "Aufgrund der Länge der Bahnen ist ein Umbau nicht möglich.",
+                   "Die Strecke biegt ab, um den Rudeltplatz direkt anzubinden.",
+                   "Daher stimmt die Fraktion zu."):
+        assert REASON.passage.search(reason), reason
+    for plain in ("Der Gemeinderat tagt am 12. März.", "Die Kosten betragen 12.000 Euro."):
+        assert not REASON.passage.search(plain), plain

@@ -19,8 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from assistant.evidence import occurs_in
 from assistant.generation import build_generator, open_stream
 from assistant.generation.grounding import split_claims
+from assistant.generation.quoting import parse_quotes, quote_messages, verified_quotes
 from assistant.models import Answer
 from assistant.processes import free_port, stop_process
 
@@ -39,6 +41,9 @@ QUESTIONS = {
     "en": "When did the indoor pool (Schwimmstätte) in Wettersbach close?",
 }
 INJECTION_QUESTION = "Was kostet das Stadtteilfest Nord?"
+# the records discuss the city's taxes and fees, not this one: the model must quote nothing that verifies, or
+# what it quotes must really stand in the passage
+NEAR_MISS = "Wie hoch ist die Hundesteuer für den ersten Hund in Karlsruhe?"
 
 
 def find_gguf() -> Path | None:
@@ -209,3 +214,29 @@ def test_killed_server_falls_back_with_a_clear_message(corpus_root, gguf, tmp_pa
     stream = open_stream(assistant.generator, QUESTIONS["en"], hits, language)
     assert list(stream) == []
     assert stream.answer.fallback and "is not reachable" in stream.answer.text.splitlines()[0]
+
+
+@pytest.mark.parametrize("question", [QUESTIONS["de"], QUESTIONS["en"], NEAR_MISS])
+def test_quote_then_verify_through_the_real_server(assistant, question):
+    """Step 1 against llama.cpp: the model's evidence lines are parsed, only sentences that really stand in
+    their passage are kept; the answer then quotes only those, or is the related-records outcome."""
+    generator = assistant.generator
+    language, _, hits = assistant.retrieve(question)
+    shown = hits[: generator.passages]
+    raw = generator._invoke(quote_messages(question, shown, language, version=generator.quote_prompt_version,
+                                           passage_chars=generator.passage_chars))
+    assert raw.strip(), "the quote step returned nothing"
+    verified = verified_quotes(raw, shown)
+    claimed = parse_quotes(raw)
+    for i, quotes in verified.items():
+        assert all(occurs_in(q, shown[i].chunk.text) for q in quotes)
+    assert sum(len(q) for q in verified.values()) <= len(claimed)  # nothing the model did not quote
+
+    answer = assistant.ask(question)
+    assert_safe(answer)
+    if answer.refused:
+        assert not answer.citations or answer.related
+    elif not answer.fallback:
+        assert answer.citations
+        for citation in answer.citations:  # every quote shown stands in the passage it cites
+            assert all(occurs_in(part, citation.passage) for part in citation.quote.split(" … ") if part)
