@@ -145,11 +145,20 @@ COUNT = AnswerType(
     re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE),
 )
 # a number that counts nothing: an agenda item or list number, a paragraph, a year, a date
-NOT_A_COUNT = re.compile(r"\b(?:TOP|Punkt|Nr\.?|§+|Ziffer|Anlage)\s*\d[\d.]*|^\W*\d{1,2}\s*[.)](?!\d)|"
+NOT_A_COUNT = re.compile(r"(?:\b(?:TOP|Punkt|Nr\.?|Ziffer|Anlage|Abs\.?|Absatz|Satz|Seite|S\.)|§+)\s*\d[\d.]*|"
+                         r"^\W*\d{1,2}\s*[.)](?!\d)|"
                          r"\b(?:19|20)\d{2}\b|\b\d{1,2}\.\d{1,2}\.(?:\d{2,4})?", re.IGNORECASE | re.MULTILINE)
 # a whole number as written ("1.800", "1800", "18", "2,5", "zwölf"): what a count is
 COUNT_NUMBER = re.compile(rf"(?<![\w.,])(?:\d{{1,3}}(?:\.\d{{3}})+|\d+)(?:,\d+)?(?![\w]|[.,]\d)|"
                           rf"\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
+
+
+def counts_something(sentence: str) -> bool:
+    """Does ``sentence`` hold a number that can count something (not only a year, a date, an agenda item,
+    a paragraph or a page)?"""
+    return bool(COUNT_NUMBER.search(NOT_A_COUNT.sub(lambda m: " " * len(m.group(0)), sentence)))
+
+
 _TYPE_WORDS = re.compile(r"(?:how|much|many|high|viel|viele|hoch|höhe|betrag|summe|anzahl|number|amount|total|"
                          r"gesamt|insgesamt|jahr|year|date|datum|tag|day|ergebnis|result)", re.IGNORECASE)
 

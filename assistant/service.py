@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from assistant.agenda_answers import AskedDate, agenda_answer
 from assistant.answering import AnswerGenerator, RefusalPolicy, refusal_answer
 from assistant.conversation import ChatTurn, StandaloneQuery, is_follow_up
 from assistant.embeddings import Embedder, build_embedder
@@ -24,7 +25,7 @@ from assistant.lexical_sync import refresh_if_stale
 from assistant.matter_answers import timeline_answer, with_as_of
 from assistant.matter_store import MatterIndexer, MatterStore
 from assistant.matters import Matters, Timeline, is_matter_question
-from assistant.models import Answer, Hit, IngestReport, SearchFilters, SourceDocument
+from assistant.models import Answer, Chunk, Hit, IngestReport, SearchFilters, SourceDocument
 from assistant.query import QueryAnalysis, analyse
 from assistant.retrieval import HybridRetriever, Mode, RetrievalConfig
 from assistant.settings import Settings
@@ -134,7 +135,7 @@ class Assistant:
         if self._names_unknown(question, language, query, filters):
             answer = refusal_answer(question, hits, language, self.generator.name)
         else:
-            answer = (self._matter_answer(question, language, query, hits, filters)
+            answer = (self._structured_answer(question, language, query, hits, filters)
                       or self.generator.answer(question, hits, analysis))
         return self._finish(replace(answer, search_query=query.text), filters, checked)
 
@@ -150,7 +151,7 @@ class Assistant:
             refused = self._finish(replace(refusal_answer(question, hits, language, self.generator.name),
                                            search_query=query.text), filters, checked)
             return AnswerStream(iter([refused.text]), lambda _raw, _error: refused)
-        matter = self._matter_answer(question, language, query, hits, filters)
+        matter = self._structured_answer(question, language, query, hits, filters)
         if matter is not None:
             done = self._finish(replace(matter, search_query=query.text), filters, checked)
             return AnswerStream(iter([done.text]), lambda _raw, _error: done)
@@ -184,6 +185,31 @@ class Assistant:
         """The timeline of a matter named by reference, URL/OParl id/file name, or a question about it."""
         self._fresh()
         return self.matter_index.find(query, filters or SearchFilters())
+
+    def _structured_answer(self, question: str, language: str, query: StandaloneQuery, hits: list[Hit],
+                           filters: SearchFilters | None) -> Answer | None:
+        """Answers from the records' structure: a meeting's agenda, a matter's course."""
+        return (self._agenda_answer(question, language, query, hits, filters)
+                or self._matter_answer(question, language, query, hits, filters))
+
+    def _agenda_answer(self, question: str, language: str, query: StandaloneQuery, hits: list[Hit],
+                       filters: SearchFilters | None) -> Answer | None:
+        """'Welche Themen standen auf der Tagesordnung der Sitzung am …?' from the meeting record's items."""
+        if query.rewritten or self.refusal.refuses(question, hits, language):
+            return None
+
+        def record_chunks(document_id: str) -> list[Chunk]:  # the parts of the record this asker may see
+            ids = list(self.store.document_chunks(document_id))
+            return list(self.store.get_chunks(ids, filters or SearchFilters()).values())
+
+        def dated_search(when: AskedDate) -> list[Hit]:  # within the asked date, as far as the asker's own allow
+            scope = filters or SearchFilters()
+            first, last = when.bounds()
+            scope = replace(scope, date_from=max(scope.date_from or first, first),
+                            date_to=min(scope.date_to or last, last))
+            return self.search(query.text, k=max(self.settings.top_k, 5), filters=scope)
+
+        return agenda_answer(question, language, hits, record_chunks, dated_search)
 
     def _matter_answer(self, question: str, language: str, query: StandaloneQuery, hits: list[Hit],
                        filters: SearchFilters | None) -> Answer | None:

@@ -35,6 +35,7 @@ from assistant.answer_types import (
     COUNT,
     NOT_A_COUNT,
     AnswerType,
+    counts_something,
     for_sentences,
     in_expected_section,
     is_question_word,
@@ -111,6 +112,7 @@ class FactCheck:
     organisations: bool = True  # an organisation answers a who-question
     topic_types: tuple[str, ...] = ("date",)  # German questions of these types: the asked thing is named near
     vote_count_asked: bool = True  # "How many votes …?" is answered by counts, not "einstimmig"
+    counting: bool = True  # a count is a number that counts: not only a year, date, agenda item or paragraph
     own_first: bool = True  # ties of ``about``: the sentence that itself names more of the question first
 
     def concepts(self, analysis: QueryAnalysis) -> list[tuple[frozenset[str], float, frozenset[str]]]:
@@ -190,7 +192,8 @@ class FactCheck:
                 window = " ".join(sentences[max(0, start - self.window): pos + 1])
                 stems = set(self.analyzer.tokens(window)) | item_stems
                 about = sum(wt for c, wt, w in subject if self._covers(c, stems, w)) / total if total else 1.0
-                rank = next((r for r, t in enumerate(types) if t.passage.search(sentence)), len(types))
+                rank = next((r for r, t in enumerate(types) if t.passage.search(sentence)
+                             and (t.name != "count" or not self.counting or counts_something(sentence))), len(types))
                 exact = rank < len(types) if types else True
                 carried = len(question_stems & set(self.analyzer.tokens(sentence)))
                 said = set(self.analyzer.tokens(text))

@@ -250,3 +250,14 @@ def test_a_why_question_is_answered_by_the_sentence_that_gives_the_reason() -> N
     no_reason = hit("Der Rat der Gemeinde beschließt, den Pachtvertrag über den Kleidercontainer in der "
                     "Bahnhofstraße zu kündigen.")
     assert not ExtractiveAnswerer().answer(question, [no_reason], analyse(question)).refused  # preferred, not required
+
+
+def test_a_paragraph_or_page_number_is_no_count() -> None:
+    question = "Wie hoch war das ordentliche Ergebnis im Jahresabschluss 2012?"
+    paragraph = hit("Das ordentliche Ergebnis wird nach § 49 Abs. 3 Satz 2 GemHVO der Rücklage zugeführt (Seite 15).",
+                    title="Jahresabschluss 2012")
+    assert ExtractiveAnswerer().answer(question, [paragraph], analyse(question)).related
+    stated = hit("Das ordentliche Ergebnis des Jahresabschlusses 2012 beträgt 59.088.612 €.",
+                 title="Jahresabschluss 2012")
+    answer = ExtractiveAnswerer().answer(question, [paragraph, stated], analyse(question))
+    assert not answer.refused and "59.088.612" in answer.short_answer, answer.short_answer

@@ -157,6 +157,9 @@ def _questions() -> list[str]:
         "Was wurde im nichtöffentlichen Teil beschlossen?",
         "Which building does the city buy for regional marketing?",
         "Was steht in den Personalangelegenheiten der Agentur?",
+        # the agenda answer lists a meeting's items from the whole record: only the parts a citizen may see
+        "Was stand auf der Tagesordnung des Ausschusses für Wirtschaftsförderung am 04.03.2025?",
+        "What was on the agenda of the economic development committee in March 2025?",
     ]
     return questions
 
