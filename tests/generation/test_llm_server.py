@@ -155,9 +155,13 @@ def test_openai_backend_answers_through_the_real_server(assistant, language):
     assert {"generator", "dropped_sentences", "fallback"} <= payload.keys()
 
 
-def test_streaming_through_the_real_server(assistant):
+def test_streaming_through_the_real_server(assistant, server):
+    """The answer step streams token by token (the quote step before it is checked on its own below; the
+    270M model rarely quotes a sentence that verifies, so here the answer step is reached directly)."""
     language, _, hits = assistant.retrieve(QUESTIONS["de"])
-    stream = open_stream(assistant.generator, QUESTIONS["de"], hits, language)
+    generator = build_generator(llm_settings(Path("unused"), server.url))
+    generator.verify_quotes = False
+    stream = open_stream(generator, QUESTIONS["de"], hits, language)
     tokens = list(stream)
     assert stream.raw, "the server streamed nothing"
     assert len(tokens) > 1, "the answer came as one piece, not streamed"
@@ -189,6 +193,7 @@ def test_llamacpp_backend_loads_the_gguf_in_process(corpus_root, gguf, monkeypat
     assistant = Assistant.from_settings(settings, generator=generator)
     assert_safe(assistant.ask(QUESTIONS["de"]))
     language, _, hits = assistant.retrieve(QUESTIONS["en"])
+    generator.verify_quotes = False  # the answer step, streamed (see test_streaming_through_the_real_server)
     stream = open_stream(generator, QUESTIONS["en"], hits, language)
     assert len(list(stream)) > 1
     assert_safe(stream.answer)
@@ -212,8 +217,9 @@ def test_killed_server_falls_back_with_a_clear_message(corpus_root, gguf, tmp_pa
                           "hier die passenden Stellen im Wortlaut.")
     language, _, hits = assistant.retrieve(QUESTIONS["en"])
     stream = open_stream(assistant.generator, QUESTIONS["en"], hits, language)
-    assert list(stream) == []
+    shown = "".join(stream)  # the quote step fails first: the fallback with its notice comes as one piece
     assert stream.answer.fallback and "is not reachable" in stream.answer.text.splitlines()[0]
+    assert shown.splitlines()[0] == stream.answer.text.splitlines()[0]
 
 
 @pytest.mark.parametrize("question", [QUESTIONS["de"], QUESTIONS["en"], NEAR_MISS])
