@@ -12,13 +12,16 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from assistant.answer_types import expected_answer_types
 from assistant.answering import citation_for
 from assistant.evidence import AGENDA_ITEM
 from assistant.models import Answer, Chunk, Hit
 from assistant.safe_output import inert_quote
 
-_AGENDA = re.compile(r"\b(?:tagesordnung\w*|agenda|auf dem programm|on the programme|on the program)\b",
-                     re.IGNORECASE)
+# the agenda as the thing asked for ("Was stand auf der Tagesordnung …", "the agenda of …"), not a motion to put
+# something on it or take it off ("… von der Tagesordnung nehmen")
+_AGENDA = re.compile(r"\b(?:auf der tagesordnung|tagesordnung (?:der|des|vom|für|am)\b|on the agenda|"
+                     r"agenda (?:of|for)\b|auf dem programm|on the programme|on the program)", re.IGNORECASE)
 # "Welche Themen …?" asks for an agenda only about a meeting ("… bei der Sitzung des Beirats")
 _TOPICS = re.compile(r"\b(?:welche themen|welche punkte|which topics|what topics|which items|what items|"
                      r"what was discussed|was wurde\b.{0,60}\bbesprochen|worüber wurde\b.{0,60}\bberaten)",
@@ -67,6 +70,9 @@ class AskedDate:
 
 
 def is_agenda_question(question: str) -> bool:
+    """Does the question ask for a meeting's agenda (not for a sum, a vote, a group or a person on it)?"""
+    if expected_answer_types(question):
+        return False
     return bool(_AGENDA.search(question) or (_TOPICS.search(question) and _MEETING_ASKED.search(question)))
 
 

@@ -19,7 +19,10 @@ def test_agenda_questions_in_german_and_english_and_not_other_topic_questions() 
                      "What was on the agenda of the Ahnsen council in May 2026?",
                      "Welche Themen wurden in der Sitzung des Ortschaftsrats beraten?"):
         assert is_agenda_question(question), question
-    for question in ("Welche Themen behandelt die Machbarkeitsstudie?", "Was kostet der Medienbus?"):
+    for question in ("Welche Themen behandelt die Machbarkeitsstudie?", "Was kostet der Medienbus?",
+                     "Welche Fraktion wollte die Fahrradstraße von der Tagesordnung nehmen?",
+                     "Wer hat beantragt, den Punkt auf die Tagesordnung zu setzen?",
+                     "How did the council vote on the first item on the agenda?"):
         assert not is_agenda_question(question), question
 
 
