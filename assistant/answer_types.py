@@ -113,7 +113,7 @@ DATE = AnswerType(
     re.compile(r"\b(?:0?[1-9]|[12]\d|3[01])\.\s?(?:0?[1-9]|1[0-2])\.(?:\s?\d{2,4})?(?![\d.])|\b\d{4}-\d{2}-\d{2}\b|"
                rf"\b(?:\d{{1,2}}\.?\s*)?(?:{_MONTH_NAMES})\.?\s+\d{{4}}\b|\b(?:{_MONTH_NAMES})\.?\s+\d{{1,2}},?\s+\d{{4}}\b|"
                r"\b(?:frühjahr|sommer|herbst|winter|spring|summer|autumn|ende|anfang|mitte)\s+\d{4}\b|"
-               r"\b(?:19|20)\d{2}\b", re.IGNORECASE),
+               r"(?<![/\d])\b(?:19|20)\d{2}\b(?!/\d)", re.IGNORECASE),  # not a reference ("2024/0153", "1/2025")
 )
 
 

@@ -152,3 +152,11 @@ def test_why_questions_are_answered_by_a_sentence_that_gives_a_reason() -> None:
         assert REASON.passage.search(reason), reason
     for plain in ("Der Gemeinderat tagt am 12. März.", "Die Kosten betragen 12.000 Euro."):
         assert not REASON.passage.search(plain), plain
+
+
+def test_a_reference_number_is_no_date() -> None:
+    from assistant.answer_types import DATE
+
+    for reference in ("Vorlage 2024/0153 wurde beraten.", "DS 1/2025 liegt vor."):
+        assert not DATE.passage.search(reference), reference
+    assert DATE.passage.search("Seit 2017 gibt es das Angebot.")
