@@ -153,10 +153,16 @@ COUNT_NUMBER = re.compile(rf"(?<![\w.,])(?:\d{{1,3}}(?:\.\d{{3}})+|\d+)(?:,\d+)?
                           rf"\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
 
 
+def counting_numbers(sentence: str) -> list[re.Match[str]]:
+    """The numbers of ``sentence`` that can count something: whole numbers, not a year, a date, an agenda
+    item, a paragraph, a page or a list number (positions as in ``sentence``)."""
+    blanked = NOT_A_COUNT.sub(lambda m: " " * len(m.group(0)), sentence)
+    return [m for m in COUNT_NUMBER.finditer(blanked) if m.group(0)]
+
+
 def counts_something(sentence: str) -> bool:
-    """Does ``sentence`` hold a number that can count something (not only a year, a date, an agenda item,
-    a paragraph or a page)?"""
-    return bool(COUNT_NUMBER.search(NOT_A_COUNT.sub(lambda m: " " * len(m.group(0)), sentence)))
+    """Does ``sentence`` hold a number that can count something?"""
+    return bool(counting_numbers(sentence))
 
 
 _TYPE_WORDS = re.compile(r"(?:how|much|many|high|viel|viele|hoch|höhe|betrag|summe|anzahl|number|amount|total|"

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.answer_types import ANSWER_TYPES, COUNT, COUNT_NUMBER, DATE, NOT_A_COUNT, AnswerType
+from assistant.answer_types import ANSWER_TYPES, COUNT, DATE, AnswerType, counting_numbers
 from assistant.evidence import agenda_item
 from assistant.gloss import glossed_terms
 from assistant.models import Hit
@@ -152,7 +152,7 @@ def compose(types: tuple[AnswerType, ...], sentence: str, hit: Hit, language: st
         if len(amounts) > 1:
             match, label = _pick(amounts, sentence, question, focus)
     if kind == "count":
-        numbers = counts_in(sentence)
+        numbers = counting_numbers(sentence)
         if not numbers:  # no number that counts (a year, an agenda item): the sentence speaks for itself
             return ShortAnswer(f"{frame['count']}: {_q(clip_around(sentence, 0, 0, 30), language)}{mark}", kind)
         match, value = _pick_count(numbers, sentence, focus)
@@ -180,13 +180,6 @@ def _pick_count(numbers: list[re.Match[str]], sentence: str,
             value = f"{match.group(0)} {following}" if after else f"{label} {match.group(0)}"
             best = (after + before, i, value.strip())
     return numbers[best[1]], best[2]
-
-
-def counts_in(sentence: str) -> list[re.Match[str]]:
-    """The numbers of ``sentence`` that can count something: whole numbers, not a year, a date, an agenda
-    item, a paragraph or a list number."""
-    blanked = NOT_A_COUNT.sub(lambda m: " " * len(m.group(0)), sentence)
-    return [m for m in COUNT_NUMBER.finditer(blanked) if m.group(0)]
 
 
 def _vote_line(sentence: str, hit: Hit, language: str) -> str:

@@ -33,7 +33,6 @@ from dataclasses import dataclass
 from assistant.answer_types import (
     ANSWER_TYPES,
     COUNT,
-    NOT_A_COUNT,
     AnswerType,
     counts_something,
     for_sentences,
@@ -52,7 +51,6 @@ _NAME_OR_NUMBER = re.compile(r"^(?:[A-ZÄÖÜ][\wäöüß-]*|\d[\d.,/-]*)$")
 PERSON = next(t for t in ANSWER_TYPES if t.name == "person")
 _COUNTED = re.compile(r"\b(?:wie\s*viele|how many|anzahl der|number of)\s+(?:(?:der|die|the|of)\s+)?"
                       r"((?:[^\W\d_][\w-]*\s*){1,3})", re.IGNORECASE)
-_DIGIT_OR_WORD = re.compile(COUNT.passage.pattern, re.IGNORECASE)
 _VOTE_ASKED = re.compile(r"\b(?:vote[sd]?|voting|abgestimmt|abstimmung\w*|mehrheit|majority|stimmen)\b",
                          re.IGNORECASE)
 _HOW_HIGH = re.compile(r"\b(?:wie hoch|how high|how much|wie viel|wieviel)\b", re.IGNORECASE)
@@ -246,7 +244,7 @@ class FactCheck:
         is not an agenda item, list number or year."""
         if not counted:
             return True
-        if not _DIGIT_OR_WORD.search(NOT_A_COUNT.sub(" ", finding.sentence)):
+        if not counts_something(finding.sentence):
             return False
         return bool(counted & set(self.analyzer.tokens(finding.text)))
 

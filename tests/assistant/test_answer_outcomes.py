@@ -214,10 +214,11 @@ def test_a_date_answers_when_the_asked_thing_is_named_near_it_not_only_the_place
 
 
 def test_a_count_answer_gives_the_whole_number_that_counts_not_a_year_or_an_item_number() -> None:
-    from assistant.short_answer import clip_around, counts_in
+    from assistant.answer_types import counting_numbers
+    from assistant.short_answer import clip_around
 
     sentence = "Zu TOP 4: Seit 2017 gibt es ca. 1.800 Sozialwohnungen, davon 18 Barrierefahrzeuge (Stand 25.9.25)."
-    assert [m.group(0) for m in counts_in(sentence)] == ["1.800", "18"]
+    assert [m.group(0) for m in counting_numbers(sentence)] == ["1.800", "18"]
     start = sentence.index("800")  # a span inside a number grows to the whole number
     assert "1.800" in clip_around(sentence, start, start + 1, 2) and "1. 800" not in clip_around(sentence, start,
                                                                                                   start + 1, 2)
