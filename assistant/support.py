@@ -188,7 +188,8 @@ class FactCheck:
                     continue
                 start, text = with_antecedent(sentences, pos)
                 window = " ".join(sentences[max(0, start - self.window): pos + 1])
-                stems = set(self.analyzer.tokens(window)) | item_stems
+                window_stems = set(self.analyzer.tokens(window))  # analysed once: about and on-topic
+                stems = window_stems | item_stems
                 about = sum(wt for c, wt, w in subject if self._covers(c, stems, w)) / total if total else 1.0
                 rank = next((r for r, t in enumerate(types) if t.passage.search(sentence)
                              and (t.name != "count" or not self.counting or counts_something(sentence))), len(types))
@@ -197,7 +198,7 @@ class FactCheck:
                 said = set(self.analyzer.tokens(text))
                 itself = sum(wt for c, wt, w in subject if self._covers(c, said, w)) / total if total else 0.0
                 counts = len(_VOTE_COUNTS.findall(sentence)) if rank < len(types) and types[rank].name == "vote" else 0
-                near = set(self.analyzer.tokens(window)) | heading_stems
+                near = window_stems | heading_stems
                 on_topic = not topics or any(self._covers(c, near, w) for c, w in topics)
                 typed = form_answer or exact or soft
                 out.append(Finding(i, pos, start, text, sentence, about, typed, exact, rank, carried,
